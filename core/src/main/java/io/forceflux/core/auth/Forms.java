@@ -1,0 +1,62 @@
+package io.forceflux.core.auth;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+final class Forms {
+  static final String FORM = "application/x-www-form-urlencoded";
+  static final Map<String, String> JSON = Map.of("Accept", "application/json");
+
+  private Forms() {}
+
+  static String encode(String... pairs) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] == null) {
+        continue;
+      }
+      if (sb.length() > 0) {
+        sb.append('&');
+      }
+      sb.append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+    }
+    return sb.toString();
+  }
+
+  static URI tokenUri(URI base) {
+    return resolve(base, "/services/oauth2/token");
+  }
+
+  static URI resolve(URI base, String path) {
+    return URI.create(Origins.origin(base) + path);
+  }
+
+  /** Validates a login/token host: absolute http(s), no credentials in it. */
+  static URI checkHost(URI url, String what) {
+    Objects.requireNonNull(url, what);
+    try {
+      Origins.origin(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " must be an absolute http(s) URL: " + e.getMessage());
+    }
+    return url;
+  }
+
+  static String requireText(String value, String what) {
+    Objects.requireNonNull(value, what);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be blank");
+    }
+    return value;
+  }
+
+  static String key(String... parts) {
+    return String.join("|", parts).toLowerCase(Locale.ROOT);
+  }
+}

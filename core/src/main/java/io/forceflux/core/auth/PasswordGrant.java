@@ -1,0 +1,47 @@
+package io.forceflux.core.auth;
+
+import java.net.URI;
+import java.time.Clock;
+
+/** The username-password grant (password with the security token appended). */
+public final class PasswordGrant implements Grant {
+  private final URI loginUrl;
+  private final String clientId;
+  private final Secret clientSecret;
+  private final String username;
+  private final Secret passwordAndToken;
+
+  PasswordGrant(URI loginUrl, String clientId, Secret clientSecret, String username, Secret passwordAndToken) {
+    this.loginUrl = Forms.checkHost(loginUrl, "loginUrl");
+    this.clientId = Forms.requireText(clientId, "clientId");
+    this.clientSecret = clientSecret;
+    this.username = Forms.requireText(username, "username");
+    this.passwordAndToken = passwordAndToken;
+  }
+
+  @Override
+  public GrantType type() {
+    return GrantType.PASSWORD;
+  }
+
+  @Override
+  public TokenRequest request(Clock clock) {
+    String body = Forms.encode(
+        "grant_type", type().wireName(),
+        "client_id", clientId,
+        "client_secret", clientSecret.reveal(),
+        "username", username,
+        "password", passwordAndToken.reveal());
+    return new TokenRequest(Forms.tokenUri(loginUrl), Forms.FORM, Forms.JSON, body);
+  }
+
+  @Override
+  public String credentialKey() {
+    return Forms.key("password", Origins.origin(loginUrl).toString(), clientId, username);
+  }
+
+  @Override
+  public String toString() {
+    return "PasswordGrant[" + loginUrl + ", clientId=" + clientId + ", username=" + username + "]";
+  }
+}

@@ -1,0 +1,56 @@
+package io.forceflux.core.auth;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** SOAP {@code login()} against the partner endpoint; the session id is a bearer token for REST. */
+public final class SoapLoginGrant implements Grant {
+  private static final Pattern VERSION = Pattern.compile("\\d{2,3}\\.0");
+
+  private final URI loginUrl;
+  private final String username;
+  private final Secret passwordAndToken;
+  private final String apiVersion;
+
+  SoapLoginGrant(URI loginUrl, String username, Secret passwordAndToken, String apiVersion) {
+    this.loginUrl = Forms.checkHost(loginUrl, "loginUrl");
+    this.username = Forms.requireText(username, "username");
+    this.passwordAndToken = passwordAndToken;
+    if (!VERSION.matcher(apiVersion).matches()) {
+      throw new IllegalArgumentException("apiVersion must look like 67.0, got " + apiVersion);
+    }
+    this.apiVersion = apiVersion;
+  }
+
+  @Override
+  public GrantType type() {
+    return GrantType.SOAP_LOGIN;
+  }
+
+  @Override
+  public TokenRequest request(Clock clock) {
+    String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        + "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
+        + " xmlns:urn=\"urn:partner.soap.sforce.com\"><soapenv:Header/><soapenv:Body><urn:login>"
+        + "<urn:username>" + Xml.escape(username) + "</urn:username>"
+        + "<urn:password>" + Xml.escape(passwordAndToken.reveal()) + "</urn:password>"
+        + "</urn:login></soapenv:Body></soapenv:Envelope>";
+    return new TokenRequest(
+        Forms.resolve(loginUrl, "/services/Soap/u/" + apiVersion),
+        "text/xml; charset=UTF-8",
+        Map.of("SOAPAction", "login"),
+        body);
+  }
+
+  @Override
+  public String credentialKey() {
+    return Forms.key("soap", Origins.origin(loginUrl).toString(), username);
+  }
+
+  @Override
+  public String toString() {
+    return "SoapLoginGrant[" + loginUrl + ", username=" + username + ", v" + apiVersion + "]";
+  }
+}

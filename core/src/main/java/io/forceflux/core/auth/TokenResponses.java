@@ -1,0 +1,167 @@
+package io.forceflux.core.auth;
+
+import io.forceflux.core.error.ErrorParser;
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceError;
+import io.forceflux.core.error.SalesforceException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.w3c.dom.Document;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads token-endpoint (and SOAP login) responses. A success becomes a {@link TokenResponse}; anything
+ * else becomes a classified {@link SalesforceException}, thrown from {@link #parse} for the caller to
+ * signal (e.g. {@code Mono.handle}). Nothing here trusts the body: missing fields, HTML, an untrusted
+ * {@code instance_url} or a garbled body are typed errors.
+ */
+public final class TokenResponses {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private TokenResponses() {}
+
+  /**
+   * Parses a response to a grant's {@link TokenRequest}.
+   *
+   * @param grant which grant was sent
+   * @param status HTTP status
+   * @param contentType the response's {@code Content-Type}, if any
+   * @param body the response body (bounded by the caller)
+   * @param receivedAt when the response arrived, used when {@code issued_at} is absent or absurd
+   * @param policy which instance URLs are trusted
+   * @throws SalesforceException for every failure, classified
+   */
+  public static TokenResponse parse(
+      GrantType grant, int status, @Nullable String contentType, byte[] body, Instant receivedAt,
+      InstanceUrlPolicy policy) {
+    if (status != 200) {
+      throw SalesforceException.ofTokenError(ErrorParser.parse(status, contentType, body));
+    }
+    return grant == GrantType.SOAP_LOGIN
+        ? soap(status, contentType, body, receivedAt, policy)
+        : json(grant, status, contentType, body, receivedAt, policy);
+  }
+
+  private static TokenResponse json(
+      GrantType grant, int status, @Nullable String contentType, byte[] body, Instant receivedAt,
+      InstanceUrlPolicy policy) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JacksonException e) {
+      throw malformed(status, contentType, body, "token response is not JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw malformed(status, contentType, body, "token response is not a JSON object");
+    }
+    String accessToken = text(root, "access_token");
+    String instanceUrl = text(root, "instance_url");
+    if (accessToken == null || accessToken.isBlank()) {
+      throw malformed(status, contentType, body, "token response has no access_token");
+    }
+    if (instanceUrl == null) {
+      throw malformed(status, contentType, body, "token response has no instance_url");
+    }
+    URI instance = trusted(instanceUrl, policy);
+    Instant issuedAt = issuedAt(text(root, "issued_at"), receivedAt);
+    AccessToken token = AccessToken.of(accessToken, instance, issuedAt, grant).withIdentityUrl(text(root, "id"));
+    String refresh = text(root, "refresh_token");
+    return new TokenResponse(token, refresh == null || refresh.isBlank() ? null : Secret.of(refresh), text(root, "scope"));
+  }
+
+  private static TokenResponse soap(
+      int status, @Nullable String contentType, byte[] body, Instant receivedAt, InstanceUrlPolicy policy) {
+    Document doc = Xml.parse(body);
+    if (doc == null) {
+      throw malformed(status, contentType, body, "SOAP login response is not XML");
+    }
+    if (Xml.text(doc, "faultcode") != null) {
+      throw SalesforceException.ofTokenError(ErrorParser.parse(status, contentType, body));
+    }
+    String sessionId = Xml.text(doc, "sessionId");
+    String serverUrl = Xml.text(doc, "serverUrl");
+    if (sessionId == null || sessionId.isBlank() || serverUrl == null) {
+      throw malformed(status, contentType, body, "SOAP login response has no sessionId or serverUrl");
+    }
+    if ("true".equals(Xml.text(doc, "passwordExpired"))) {
+      throw new SalesforceException(FailureCause.EXPIRED_PASSWORD, "SOAP login: password expired", null, 1, null);
+    }
+    URI instance = trusted(serverUrl.strip(), policy);
+    AccessToken token = AccessToken.of(sessionId.strip(), instance, receivedAt, GrantType.SOAP_LOGIN);
+    String seconds = Xml.text(doc, "sessionSecondsValid");
+    if (seconds != null) {
+      try {
+        long s = Long.parseLong(seconds.strip());
+        if (s > 0) {
+          token = token.withIdleTimeout(Duration.ofSeconds(s));
+        }
+      } catch (NumberFormatException ignored) {
+        // A missing timeout is the normal case on Salesforce; the token is valid until rejected.
+      }
+    }
+    String userId = Xml.text(doc, "userId");
+    String orgId = Xml.text(doc, "organizationId");
+    if (userId != null && orgId != null) {
+      // On the instance origin: serverUrl carries the SOAP endpoint path, which is no base for /id/.
+      token = token.withIdentityUrl(token.instanceUrl() + "/id/" + orgId.strip() + "/" + userId.strip());
+    }
+    return new TokenResponse(token, null, null);
+  }
+
+  private static URI trusted(String url, InstanceUrlPolicy policy) {
+    URI uri;
+    try {
+      uri = URI.create(url.strip());
+    } catch (IllegalArgumentException e) {
+      throw new SalesforceException(FailureCause.UNTRUSTED_URL, "instance_url is not a URL", null, 1, null);
+    }
+    if (!policy.allows(uri)) {
+      throw new SalesforceException(FailureCause.UNTRUSTED_URL,
+          "instance_url " + describe(uri) + " is not trusted by " + policy, null, 1, null);
+    }
+    return uri;
+  }
+
+  private static String describe(URI uri) {
+    try {
+      return Origins.origin(uri).toString();
+    } catch (IllegalArgumentException e) {
+      return "(malformed)";
+    }
+  }
+
+  private static Instant issuedAt(@Nullable String issuedAt, Instant receivedAt) {
+    if (issuedAt == null) {
+      return receivedAt;
+    }
+    try {
+      long ms = Long.parseLong(issuedAt.strip());
+      Instant at = Instant.ofEpochMilli(ms);
+      // Old docs say seconds; a 10-digit value means seconds.
+      if (issuedAt.strip().length() <= 10) {
+        at = Instant.ofEpochSecond(ms);
+      }
+      // A clock far off from ours is not trusted for expiry arithmetic.
+      return Duration.between(at, receivedAt).abs().compareTo(Duration.ofHours(1)) > 0 ? receivedAt : at;
+    } catch (NumberFormatException e) {
+      return receivedAt;
+    }
+  }
+
+  private static @Nullable String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() || !v.isValueNode() ? null : v.asString();
+  }
+
+  private static SalesforceException malformed(int status, @Nullable String contentType, byte[] body, String what) {
+    SalesforceError parsed = ErrorParser.parse(status, contentType, body);
+    // A 200 from the token endpoint may carry secrets in fields we could not read: keep no snippet.
+    SalesforceError error = new SalesforceError(status, parsed.format(), parsed.errorCode(), what, List.of(), "");
+    return new SalesforceException(FailureCause.MALFORMED_RESPONSE, what, error, 1, null);
+  }
+}
