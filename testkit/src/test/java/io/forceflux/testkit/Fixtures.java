@@ -1,0 +1,92 @@
+package io.forceflux.testkit;
+
+import tools.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+
+/** The recorded Salesforce bodies in {@code shared/fixtures/salesforce-recorded}, found by walking up. */
+final class Fixtures {
+
+    private static final Path DIR = locate();
+
+    private Fixtures() {
+    }
+
+    private static Path locate() {
+        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path p = start; p != null; p = p.getParent()) {
+            Path candidate = p.resolve("shared").resolve("fixtures").resolve("salesforce-recorded");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("shared/fixtures/salesforce-recorded not found above " + start);
+    }
+
+    static String text(String name) {
+        try {
+            return Files.readString(DIR.resolve(name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A {@code .json} fixture, or the body of an {@code .http} one (which may lack the blank line). */
+    static JsonNode json(String name) {
+        String text = text(name);
+        if (name.endsWith(".http")) {
+            int object = text.indexOf("\n{");
+            int array = text.indexOf("\n[");
+            int start = object < 0 ? array : array < 0 ? object : Math.min(object, array);
+            if (start < 0) {
+                throw new IllegalStateException("no JSON body in " + name);
+            }
+            text = text.substring(start + 1);
+        }
+        return Json.MAPPER.readTree(text);
+    }
+
+    /** A header's value in an {@code .http} fixture, matched without regard to case. */
+    static String httpHeader(String name, String header) {
+        for (String line : text(name).split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(header)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        throw new IllegalStateException(header + " not in " + name);
+    }
+
+    static int httpStatus(String name) {
+        return Integer.parseInt(text(name).split("\n")[0].split(" ")[1].trim());
+    }
+
+    static Document xml(String xml) {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            return factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException("not XML: " + xml, e);
+        }
+    }
+
+    static String xmlText(String xml, String localName) {
+        Document doc = xml(xml);
+        var nodes = doc.getElementsByTagNameNS("*", localName);
+        if (nodes.getLength() == 0) {
+            nodes = doc.getElementsByTagName(localName);
+        }
+        if (nodes.getLength() == 0) {
+            throw new IllegalStateException(localName + " not in " + xml);
+        }
+        return nodes.item(0).getTextContent();
+    }
+}
