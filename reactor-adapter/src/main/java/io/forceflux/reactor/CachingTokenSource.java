@@ -1,0 +1,566 @@
+package io.forceflux.reactor;
+
+import io.forceflux.core.auth.AccessToken;
+import io.forceflux.core.auth.Grant;
+import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.core.auth.TokenResponse;
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.event.RefreshReason;
+import io.forceflux.core.event.SessionEvent;
+import io.forceflux.core.event.SessionListener;
+import io.forceflux.core.recovery.RecoveryPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * A {@link TokenSource} that caches one token per credential and obtains a new one with exactly one
+ * token request in flight, however many callers wait.
+ *
+ * <ul>
+ *   <li><b>Cache hit:</b> a volatile read and a clock read; no lock, no I/O, no allocation beyond the
+ *       subscription itself.
+ *   <li><b>Single flight:</b> the first caller that finds no usable token elects itself (compare-and-set)
+ *       and starts the token request; everyone else waits on its result. The request runs to completion
+ *       even if every waiter cancels, so a refresh is never wasted.
+ *   <li><b>Compare-and-invalidate:</b> {@link #invalidate(AccessToken)} drops the token only if it is
+ *       still the cached one.
+ *   <li><b>Expiry:</b> from introspection {@code exp} when enabled, else from an inactivity timeout
+ *       (configured, or SOAP {@code sessionSecondsValid}) tracked per use, else unknown (valid until
+ *       rejected). A skew margin (default 60 s) is kept before either.
+ *   <li><b>Proactive refresh:</b> past 90% of a known lifetime, a background refresh starts while callers
+ *       keep getting the current token; if it fails, the current token is kept until it expires.
+ *   <li><b>Failures:</b> transient ones (server unavailable, transport, "token request is already being
+ *       processed") are retried with jittered exponential backoff per the {@link RecoveryPolicy}; those
+ *       that no retry can fix open a circuit: {@link #token()} fails fast with the classified error,
+ *       without token requests, until the probe interval passes or {@link #reset()} is called.
+ *   <li><b>Rotation:</b> a rotated refresh token replaces the old one atomically with the new access token.
+ * </ul>
+ */
+public final class CachingTokenSource implements TokenSource {
+  private static final Logger LOG = LoggerFactory.getLogger(CachingTokenSource.class);
+
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final RecoveryPolicy policy;
+  private final SessionListener listener;
+  private final Refresher refresher;
+  private final long skewMillis;
+  private final long idleTimeoutMillis;
+  private final boolean halfTimeoutQuirk;
+  private final double proactiveAt;
+  private final long probeMillis;
+  private final long negativeTtlMillis;
+  private final long proactiveCooldownMillis;
+  private final AtomicReference<State> state;
+  private final Mono<AccessToken> lazy = Mono.defer(this::current);
+
+  private CachingTokenSource(Builder b, Refresher refresher) {
+    this.scheduler = b.scheduler;
+    this.clock = b.clock != null ? b.clock : new SchedulerClock(b.scheduler);
+    this.policy = b.recoveryPolicy;
+    this.listener = isolate(b.listener);
+    this.refresher = refresher;
+    this.skewMillis = b.clockSkew.toMillis();
+    this.idleTimeoutMillis = b.sessionTimeout == null ? 0 : b.sessionTimeout.toMillis();
+    this.halfTimeoutQuirk = b.halfTimeoutQuirk;
+    this.proactiveAt = b.proactiveRefreshAt;
+    this.probeMillis = b.circuitProbeInterval.toMillis();
+    this.negativeTtlMillis = b.negativeCacheTtl.toMillis();
+    this.proactiveCooldownMillis = b.proactiveCooldown.toMillis();
+    this.state = new AtomicReference<>(new State(null, null, null, b.grant));
+  }
+
+  /** A builder for a token source using {@code grant}. */
+  public static Builder builder(Grant grant) {
+    return new Builder(grant);
+  }
+
+  @Override
+  public Mono<AccessToken> token() {
+    return lazy;
+  }
+
+  @Override
+  public void invalidate(AccessToken rejected) {
+    Objects.requireNonNull(rejected, "rejected");
+    while (true) {
+      State s = state.get();
+      if (s.cached == null || !s.cached.token.equals(rejected)) {
+        return; // already moved on: a stale rejection never discards a newer token
+      }
+      if (state.compareAndSet(s, s.withCached(null, s.inflight))) {
+        LOG.debug("token {} rejected; next caller refreshes", rejected.fingerprint());
+        return;
+      }
+    }
+  }
+
+  /** Closes the circuit and clears any cached failure, so the next {@link #token()} tries again. */
+  public void reset() {
+    while (true) {
+      State s = state.get();
+      if (s.failure == null) {
+        return;
+      }
+      if (state.compareAndSet(s, s.withFailure(null))) {
+        emit(new SessionEvent.CircuitClosed(clock.instant()));
+        return;
+      }
+    }
+  }
+
+  /** The credential's current grant: after rotation it presents the newest refresh token. */
+  public Grant grant() {
+    return state.get().grant;
+  }
+
+  /** The cached token if there is one, without refreshing; for diagnostics. */
+  public @Nullable AccessToken cachedToken() {
+    Cached c = state.get().cached;
+    return c == null ? null : c.token;
+  }
+
+  private Mono<AccessToken> current() {
+    while (true) {
+      State s = state.get();
+      long now = clock.millis();
+      Cached c = s.cached;
+      if (c != null) {
+        RefreshReason due = c.due(now);
+        if (due == null) {
+          c.touch(now);
+          return c.mono;
+        }
+        if (due == RefreshReason.PROACTIVE) {
+          c.touch(now);
+          if (s.inflight == null && now >= c.proactiveRetryAfter) {
+            startRefresh(s, RefreshReason.PROACTIVE);
+          }
+          return c.mono;
+        }
+        // Expired or idle: it must not be used. Drop it and refresh (or join the refresh).
+        if (s.inflight != null) {
+          return s.inflight.asMono();
+        }
+        Mono<AccessToken> started = startRefresh(s, due);
+        if (started != null) {
+          return started;
+        }
+        continue;
+      }
+      if (s.inflight != null) {
+        return s.inflight.asMono();
+      }
+      if (s.failure != null && now < s.failure.until) {
+        return s.failure.mono;
+      }
+      Mono<AccessToken> started = startRefresh(s, s.failure != null ? s.failure.probeReason : RefreshReason.INITIAL);
+      if (started != null) {
+        return started;
+      }
+    }
+  }
+
+  /** Elects this caller to refresh; null if another caller changed the state first (then re-read). */
+  private @Nullable Mono<AccessToken> startRefresh(State s, RefreshReason reason) {
+    Sinks.One<AccessToken> sink = Sinks.one();
+    boolean background = reason == RefreshReason.PROACTIVE;
+    State next = new State(background ? s.cached : null, sink, s.failure, s.grant);
+    if (!state.compareAndSet(s, next)) {
+      return null;
+    }
+    long started = clock.millis();
+    refresher.refresh(s.grant, reason, policy, this::refreshFailed)
+        .subscribe(
+            response -> completed(sink, response, reason, started),
+            error -> failed(sink, error, reason, s.cached));
+    return sink.asMono();
+  }
+
+  private void completed(Sinks.One<AccessToken> sink, Refreshed refreshed, RefreshReason reason, long startedMillis) {
+    long now = clock.millis();
+    Cached cached = new Cached(refreshed.token, now);
+    while (true) {
+      State s = state.get();
+      Grant grant = refreshed.rotatedGrant != null ? refreshed.rotatedGrant : s.grant;
+      if (state.compareAndSet(s, new State(cached, null, null, grant))) {
+        if (s.failure != null && s.failure.circuit) {
+          emit(new SessionEvent.CircuitClosed(clock.instant()));
+        }
+        break;
+      }
+    }
+    emit(new SessionEvent.TokenIssued(clock.instant(), refreshed.token.grantType(), reason,
+        Duration.ofMillis(Math.max(0, now - startedMillis)), refreshed.token.fingerprint()));
+    sink.tryEmitValue(refreshed.token);
+  }
+
+  private void failed(Sinks.One<AccessToken> sink, Throwable error, RefreshReason reason, @Nullable Cached previous) {
+    SalesforceException e = error instanceof SalesforceException se ? se
+        : new SalesforceException(FailureCause.UNKNOWN, "token refresh failed: " + error.getClass().getSimpleName(),
+            null, 1, error);
+    long now = clock.millis();
+    if (reason == RefreshReason.PROACTIVE && previous != null) {
+      // Keep serving the still-valid token (it has not expired yet); try again after a cooldown so a
+      // failing endpoint is not hammered. If it never recovers, the expiry path reports the failure.
+      previous.proactiveRetryAfter = now + proactiveCooldownMillis;
+      while (true) {
+        State s = state.get();
+        if (s.inflight != sink || state.compareAndSet(s, s.withCached(s.cached, null))) {
+          break;
+        }
+      }
+      sink.tryEmitError(e);
+      return;
+    }
+    boolean circuit = !e.recoverable();
+    long until = now + (circuit ? probeMillis : negativeTtlMillis);
+    Failure failure = new Failure(Mono.error(e), until, circuit, reason == RefreshReason.PROACTIVE
+        ? RefreshReason.EXPIRED : reason);
+    while (true) {
+      State s = state.get();
+      Cached keep = s.cached;
+      if (state.compareAndSet(s, new State(circuit ? null : keep, null, failure, s.grant))) {
+        break;
+      }
+    }
+    emit(new SessionEvent.RecoveryGaveUp(clock.instant(), e.failureCause(), e.attempts()));
+    if (circuit) {
+      emit(new SessionEvent.CircuitOpened(clock.instant(), e.failureCause(), Duration.ofMillis(probeMillis)));
+    }
+    sink.tryEmitError(e);
+  }
+
+  private void refreshFailed(SessionEvent.RefreshFailed event) {
+    emit(event);
+  }
+
+  private void emit(SessionEvent event) {
+    listener.onEvent(event);
+  }
+
+  private static SessionListener isolate(SessionListener listener) {
+    return event -> {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("session listener threw {}; event dropped", e.getClass().getName());
+      }
+    };
+  }
+
+  /** What a refresh produced: the token and, after rotation, the grant that presents the new refresh token. */
+  record Refreshed(AccessToken token, @Nullable Grant rotatedGrant) {}
+
+  /** Obtains a token for a grant, retrying transient failures; pluggable so a shared store can coordinate. */
+  interface Refresher {
+    Mono<Refreshed> refresh(
+        Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure);
+  }
+
+  private record State(
+      @Nullable Cached cached, Sinks.@Nullable One<AccessToken> inflight, @Nullable Failure failure, Grant grant) {
+    State withCached(@Nullable Cached cached, Sinks.@Nullable One<AccessToken> inflight) {
+      return new State(cached, inflight, failure, grant);
+    }
+
+    State withFailure(@Nullable Failure failure) {
+      return new State(cached, inflight, failure, grant);
+    }
+  }
+
+  private record Failure(Mono<AccessToken> mono, long until, boolean circuit, RefreshReason probeReason) {}
+
+  /** One token generation with its use tracking. */
+  private final class Cached {
+    final AccessToken token;
+    final Mono<AccessToken> mono;
+    final long expiresAtMillis;
+    final long proactiveAtMillis;
+    final long idleMillis;
+    volatile long activityMillis;
+    volatile long proactiveRetryAfter;
+
+    Cached(AccessToken token, long now) {
+      this.token = token;
+      this.mono = Mono.just(token);
+      Instant expiresAt = token.expiresAt();
+      if (expiresAt != null) {
+        long issued = Math.min(now, token.issuedAt().toEpochMilli());
+        long exp = expiresAt.toEpochMilli();
+        this.expiresAtMillis = exp - skewMillis;
+        this.proactiveAtMillis = issued + (long) ((exp - issued) * proactiveAt);
+      } else {
+        this.expiresAtMillis = Long.MAX_VALUE;
+        this.proactiveAtMillis = Long.MAX_VALUE;
+      }
+      Duration idle = token.idleTimeout();
+      long configured = idleTimeoutMillis;
+      long fromToken = idle == null ? 0 : idle.toMillis();
+      long timeout = configured > 0 && fromToken > 0 ? Math.min(configured, fromToken) : Math.max(configured, fromToken);
+      this.idleMillis = timeout > 0 ? Math.max(timeout - skewMillis, timeout / 2) : Long.MAX_VALUE;
+      this.activityMillis = now;
+    }
+
+    /** Null when usable now; otherwise why it needs refreshing. */
+    @Nullable RefreshReason due(long now) {
+      if (now >= expiresAtMillis) {
+        return RefreshReason.EXPIRED;
+      }
+      if (idleMillis != Long.MAX_VALUE && now - activityMillis >= idleMillis) {
+        return RefreshReason.IDLE;
+      }
+      if (now >= proactiveAtMillis) {
+        return RefreshReason.PROACTIVE;
+      }
+      return null;
+    }
+
+    void touch(long now) {
+      if (idleMillis == Long.MAX_VALUE) {
+        return;
+      }
+      // Salesforce only records activity once half the timeout has passed since the last record;
+      // mirroring that keeps our idea of the server's last activity conservative.
+      long last = activityMillis;
+      if (!halfTimeoutQuirk || now - last >= (idleMillis + skewMillis) / 2) {
+        activityMillis = now;
+      }
+    }
+  }
+
+  /**
+   * Builds a {@link CachingTokenSource}. Every option has a default; invalid values fail in
+   * {@link #build()}.
+   */
+  public static final class Builder {
+    private final Grant grant;
+    private @Nullable WebClient webClient;
+    private Scheduler scheduler = Schedulers.parallel();
+    private @Nullable Clock clock;
+    private RecoveryPolicy recoveryPolicy = RecoveryPolicy.defaults();
+    private SessionListener listener = SessionListener.logging();
+    private InstanceUrlPolicy instanceUrlPolicy = InstanceUrlPolicy.standard();
+    private Duration clockSkew = Duration.ofSeconds(60);
+    private @Nullable Duration sessionTimeout;
+    private boolean halfTimeoutQuirk = true;
+    private double proactiveRefreshAt = 0.9;
+    private Duration circuitProbeInterval = Duration.ofSeconds(60);
+    private Duration negativeCacheTtl = Duration.ofSeconds(1);
+    private Duration proactiveCooldown = Duration.ofSeconds(30);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private boolean introspect;
+    private @Nullable String introspectionClientId;
+    private @Nullable String introspectionClientSecret;
+
+    private Builder(Grant grant) {
+      this.grant = Objects.requireNonNull(grant, "grant");
+    }
+
+    /**
+     * The WebClient used for token requests. It must not carry a {@link SessionRecoveryFilter}. Default: a
+     * WebClient on a dedicated Reactor Netty client with the request timeout.
+     */
+    public Builder webClient(WebClient webClient) {
+      this.webClient = Objects.requireNonNull(webClient, "webClient");
+      return this;
+    }
+
+    /** Scheduler for backoff delays and timeouts. Default {@link Schedulers#parallel()}. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Clock for expiry and idle tracking. Default: the scheduler's clock (so virtual time drives both). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Retry policy for transient token-endpoint failures. Default {@link RecoveryPolicy#defaults()}. */
+    public Builder recoveryPolicy(RecoveryPolicy recoveryPolicy) {
+      this.recoveryPolicy = Objects.requireNonNull(recoveryPolicy, "recoveryPolicy");
+      return this;
+    }
+
+    /** Receives session events. Default {@link SessionListener#logging()}. */
+    public Builder listener(SessionListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Which instance URLs tokens may be used with. Default {@link InstanceUrlPolicy#standard()}. */
+    public Builder instanceUrlPolicy(InstanceUrlPolicy instanceUrlPolicy) {
+      this.instanceUrlPolicy = Objects.requireNonNull(instanceUrlPolicy, "instanceUrlPolicy");
+      return this;
+    }
+
+    /** Safety margin before a known or idle expiry. Default 60 s; range 0..10 min. */
+    public Builder clockSkew(Duration clockSkew) {
+      this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
+      return this;
+    }
+
+    /**
+     * The org's session (inactivity) timeout, when known: a token idle longer than this minus the skew is
+     * refreshed before use instead of being sent to die. Default: unknown (tokens are valid until rejected).
+     * Range 1 ms..24 h.
+     */
+    public Builder sessionTimeout(Duration sessionTimeout) {
+      this.sessionTimeout = Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+      return this;
+    }
+
+    /**
+     * Whether to assume Salesforce's "last activity is only recorded after half the timeout" behaviour when
+     * tracking idleness. Default true (conservative).
+     */
+    public Builder halfTimeoutQuirk(boolean halfTimeoutQuirk) {
+      this.halfTimeoutQuirk = halfTimeoutQuirk;
+      return this;
+    }
+
+    /** Fraction of a known lifetime after which a background refresh starts. Default 0.9; range (0, 1]. */
+    public Builder proactiveRefreshAt(double fraction) {
+      this.proactiveRefreshAt = fraction;
+      return this;
+    }
+
+    /** How long the circuit stays open after a failure no retry can fix. Default 60 s; range 0..1 h. */
+    public Builder circuitProbeInterval(Duration interval) {
+      this.circuitProbeInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** How long a transient failure that exhausted its retries is remembered. Default 1 s; range 0..1 min. */
+    public Builder negativeCacheTtl(Duration ttl) {
+      this.negativeCacheTtl = Objects.requireNonNull(ttl, "ttl");
+      return this;
+    }
+
+    /** How long to wait before retrying a failed background refresh. Default 30 s. */
+    public Builder proactiveCooldown(Duration cooldown) {
+      this.proactiveCooldown = Objects.requireNonNull(cooldown, "cooldown");
+      return this;
+    }
+
+    /** Timeout of one token request. Default 30 s; range 1 ms..5 min. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Ask {@code /services/oauth2/introspect} for each new token's expiry, authenticating as this
+     * connected app. Default off.
+     */
+    public Builder introspection(String clientId, @Nullable String clientSecret) {
+      this.introspect = true;
+      this.introspectionClientId = Objects.requireNonNull(clientId, "clientId");
+      this.introspectionClientSecret = clientSecret;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the option that is out of range
+     */
+    public CachingTokenSource build() {
+      check(!clockSkew.isNegative() && clockSkew.compareTo(Duration.ofMinutes(10)) <= 0, "clockSkew", clockSkew);
+      check(sessionTimeout == null || (!sessionTimeout.isNegative() && !sessionTimeout.isZero()
+          && sessionTimeout.compareTo(Duration.ofHours(24)) <= 0), "sessionTimeout", sessionTimeout);
+      check(proactiveRefreshAt > 0 && proactiveRefreshAt <= 1, "proactiveRefreshAt", proactiveRefreshAt);
+      check(!circuitProbeInterval.isNegative() && circuitProbeInterval.compareTo(Duration.ofHours(1)) <= 0,
+          "circuitProbeInterval", circuitProbeInterval);
+      check(!negativeCacheTtl.isNegative() && negativeCacheTtl.compareTo(Duration.ofMinutes(1)) <= 0,
+          "negativeCacheTtl", negativeCacheTtl);
+      check(!proactiveCooldown.isNegative(), "proactiveCooldown", proactiveCooldown);
+      check(requestTimeout.toMillis() >= 1 && requestTimeout.compareTo(Duration.ofMinutes(5)) <= 0,
+          "requestTimeout", requestTimeout);
+      Clock effectiveClock = clock != null ? clock : new SchedulerClock(scheduler);
+      WebClient client = webClient != null ? webClient : defaultWebClient(requestTimeout);
+      TokenEndpoint endpoint = new TokenEndpoint(client, effectiveClock, scheduler, requestTimeout, instanceUrlPolicy);
+      Refresher refresher = new EndpointRefresher(endpoint, scheduler, effectiveClock,
+          introspect ? new Introspection(introspectionClientId, introspectionClientSecret) : null);
+      return new CachingTokenSource(this, refresher);
+    }
+
+    private static void check(boolean ok, String option, @Nullable Object value) {
+      if (!ok) {
+        throw new IllegalArgumentException(option + " is out of range: " + value);
+      }
+    }
+
+    static WebClient defaultWebClient(Duration timeout) {
+      HttpClient http = HttpClient.create().responseTimeout(timeout).followRedirect(false);
+      return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+    }
+  }
+
+  record Introspection(@Nullable String clientId, @Nullable String clientSecret) {}
+
+  /** Runs the grant against the token endpoint, retrying transient failures with jittered backoff. */
+  static final class EndpointRefresher implements Refresher {
+    private final TokenEndpoint endpoint;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final @Nullable Introspection introspection;
+
+    EndpointRefresher(TokenEndpoint endpoint, Scheduler scheduler, Clock clock, @Nullable Introspection introspection) {
+      this.endpoint = endpoint;
+      this.scheduler = scheduler;
+      this.clock = clock;
+      this.introspection = introspection;
+    }
+
+    @Override
+    public Mono<Refreshed> refresh(
+        Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure) {
+      return attempt(grant, policy, onFailure, 1);
+    }
+
+    private Mono<Refreshed> attempt(
+        Grant grant, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure, int attempt) {
+      return endpoint.request(grant)
+          .flatMap(this::withExpiry)
+          .map(response -> new Refreshed(response.token(),
+              response.rotatedRefreshToken() == null ? null : grant.withRefreshToken(response.rotatedRefreshToken())))
+          .onErrorResume(SalesforceException.class, e -> {
+            onFailure.accept(new SessionEvent.RefreshFailed(clock.instant(), grant.type(), e.failureCause(), attempt));
+            if (!e.recoverable() || attempt >= policy.maxAttempts()) {
+              return Mono.error(e.withAttempts(attempt));
+            }
+            Duration delay = policy.backoff(attempt, ThreadLocalRandom.current()::nextDouble);
+            return Mono.delay(delay, scheduler).then(Mono.defer(() -> attempt(grant, policy, onFailure, attempt + 1)));
+          });
+    }
+
+    private Mono<TokenResponse> withExpiry(TokenResponse response) {
+      if (introspection == null || introspection.clientId() == null) {
+        return Mono.just(response);
+      }
+      AccessToken token = response.token();
+      return endpoint.introspectExpiry(token.instanceUrl(), introspection.clientId(), introspection.clientSecret(), token)
+          .map(exp -> new TokenResponse(token.withExpiresAt(exp), response.rotatedRefreshToken(), response.scope()))
+          .defaultIfEmpty(response);
+    }
+  }
+}

@@ -1,0 +1,338 @@
+package io.forceflux.reactor;
+
+import io.forceflux.core.auth.AccessToken;
+import io.forceflux.core.error.ApiLimitException;
+import io.forceflux.core.error.ErrorParser;
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.FailureClassifier;
+import io.forceflux.core.error.LimitInfo;
+import io.forceflux.core.error.SalesforceError;
+import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.event.SessionEvent;
+import io.forceflux.core.event.SessionListener;
+import io.forceflux.core.recovery.RecoveryPolicy;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * A WebClient filter that authenticates requests with a {@link TokenSource} and survives session death.
+ *
+ * <ul>
+ *   <li>Adds {@code Authorization: Bearer} only to requests for the token's {@code instance_url} origin.
+ *       Host-relative URLs ({@code /services/data/…}) are resolved against the <em>current</em> instance
+ *       URL on every attempt, so a replay after re-authentication follows an instance move. Requests to
+ *       any other origin pass through with no {@code Authorization} header at all.
+ *   <li>On {@code 401 INVALID_SESSION_ID} (REST), {@code 500 sf:INVALID_SESSION_ID} (SOAP) or
+ *       {@code 400 InvalidSessionId} (Bulk 1.0) it releases the body, invalidates exactly that token
+ *       (compare-and-invalidate) and replays through {@code retryWhen}: the first replay waits only for
+ *       the shared refresh; a token obtained during this request's recovery that is rejected again counts
+ *       as suspect, and after {@code freshRejectionLimit} such rejections the request fails as
+ *       {@link FailureCause#SESSION_POLICY}. The "not valid for use with the REST API" variant, an
+ *       expired password and a malformed Authorization header are terminal at once.
+ *   <li>{@code REQUEST_LIMIT_EXCEEDED} never triggers a refresh: it fails with {@link ApiLimitException}
+ *       carrying the parsed {@code Sforce-Limit-Info}.
+ *   <li>{@code 502/503/504} and transport errors are retried with jittered backoff only for idempotent
+ *       methods; a POST or PATCH is never replayed after a transport error, because it may have run.
+ *   <li>Every give-up is one {@link SalesforceException} with cause, runbook and attempts.
+ * </ul>
+ *
+ * <p>Replays resend the same method, headers and body: use replayable bodies ({@code bodyValue}).
+ */
+public final class SessionRecoveryFilter implements ExchangeFilterFunction {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionRecoveryFilter.class);
+  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+
+  private final TokenSource tokenSource;
+  private final RecoveryPolicy policy;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final SessionListener listener;
+  private final int maxErrorBody;
+  private final int freshRejectionLimit;
+
+  private SessionRecoveryFilter(Builder b) {
+    this.tokenSource = b.tokenSource;
+    this.policy = b.recoveryPolicy;
+    this.scheduler = b.scheduler;
+    this.clock = b.clock != null ? b.clock : new SchedulerClock(b.scheduler);
+    this.listener = b.listener;
+    this.maxErrorBody = b.maxErrorBodyBytes;
+    this.freshRejectionLimit = b.freshRejectionLimit;
+  }
+
+  /** A builder for a filter taking tokens from {@code tokenSource}. */
+  public static Builder builder(TokenSource tokenSource) {
+    return new Builder(tokenSource);
+  }
+
+  @Override
+  public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+    Attempts attempts = new Attempts();
+    return Mono.defer(() -> tokenSource.token().flatMap(token -> exchange(request, next, token, attempts)))
+        .retryWhen(Retry.from(signals -> signals.concatMap(signal -> decide(signal.failure(), request, attempts))))
+        .onErrorMap(Replay.class, r -> giveUp(r.failure.withAttempts(attempts.count)));
+  }
+
+  private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, AccessToken token, Attempts attempts) {
+    attempts.count++;
+    URI target;
+    try {
+      target = resolve(request.url(), token);
+    } catch (SalesforceException e) {
+      return Mono.error(e);
+    }
+    if (target == null) {
+      // Another origin: never send the token there.
+      return next.exchange(ClientRequest.from(request).headers(h -> h.remove(HttpHeaders.AUTHORIZATION)).build());
+    }
+    ClientRequest authorized = ClientRequest.from(request)
+        .url(target)
+        .headers(h -> h.setBearerAuth(token.value()))
+        .build();
+    boolean idempotent = IDEMPOTENT.contains(request.method().name());
+    return next.exchange(authorized)
+        .onErrorMap(e -> !(e instanceof SalesforceException) && !(e instanceof Replay), e -> {
+          SalesforceException failure = TokenEndpoint.transport(e);
+          SalesforceException api = new SalesforceException(FailureCause.TRANSPORT,
+              request.method().name() + " " + target.getRawPath() + ": connection failed or timed out", null, 1, e);
+          return idempotent && failure.failureCause() == FailureCause.TRANSPORT ? new Replay(Kind.TRANSIENT, api) : api;
+        })
+        .flatMap(response -> inspect(response, request, token, attempts, idempotent));
+  }
+
+  private Mono<ClientResponse> inspect(
+      ClientResponse response, ClientRequest request, AccessToken token, Attempts attempts, boolean idempotent) {
+    int status = response.statusCode().value();
+    String contentType = response.headers().contentType().map(MediaType::toString).orElse("");
+    boolean xml = contentType.toLowerCase(Locale.ROOT).contains("xml");
+    boolean maybeSession = status == 401 || (status == 500 && xml) || (status == 400 && xml);
+    if (!maybeSession && status != 403 && !(idempotent && (status == 502 || status == 503 || status == 504))) {
+      return Mono.just(response);
+    }
+    return readBounded(response).flatMap(body -> {
+      SalesforceError error = ErrorParser.parse(status, contentType, body);
+      if (maybeSession && error.isInvalidSession()) {
+        FailureCause cause = FailureClassifier.classifyApiError(error);
+        if (cause != FailureCause.SESSION_EXPIRED) {
+          return Mono.error(new SalesforceException(cause, describe(request) + " rejected", error, attempts.count, null));
+        }
+        tokenSource.invalidate(token);
+        boolean fresh = attempts.firstToken != null && !attempts.firstToken.equals(token);
+        if (attempts.firstToken == null) {
+          attempts.firstToken = token;
+        }
+        return Mono.error(new Replay(fresh ? Kind.FRESH_SESSION : Kind.SESSION,
+            new SalesforceException(fresh ? FailureCause.SESSION_POLICY : FailureCause.SESSION_EXPIRED,
+                describe(request) + (fresh ? " rejected a token obtained after the request started" : " session expired"),
+                error, attempts.count, null)));
+      }
+      if (status == 401) {
+        FailureCause cause = FailureClassifier.classifyApiError(error);
+        if (cause == FailureCause.INVALID_AUTH_HEADER || cause == FailureCause.EXPIRED_PASSWORD) {
+          return Mono.error(new SalesforceException(cause, describe(request) + " rejected", error, attempts.count, null));
+        }
+      }
+      if (status == 403 && "REQUEST_LIMIT_EXCEEDED".equals(error.errorCode())) {
+        LimitInfo info = LimitInfo.parse(response.headers().asHttpHeaders().getFirst("Sforce-Limit-Info")).orElse(null);
+        return Mono.error(new ApiLimitException(error, info));
+      }
+      if (idempotent && (status == 502 || status == 503 || status == 504)) {
+        return Mono.error(new Replay(Kind.TRANSIENT, new SalesforceException(FailureCause.SERVER_UNAVAILABLE,
+            describe(request) + " unavailable", error, attempts.count, null)));
+      }
+      // Not ours to handle: give the caller the response with the body we had to read.
+      return Mono.just(response.mutate().body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body))).build());
+    });
+  }
+
+  private Mono<Long> decide(Throwable failure, ClientRequest request, Attempts attempts) {
+    if (!(failure instanceof Replay replay)) {
+      return Mono.error(failure);
+    }
+    if (attempts.count >= policy.maxAttempts()) {
+      return Mono.error(replay);
+    }
+    Duration delay;
+    switch (replay.kind) {
+      case SESSION -> {
+        attempts.sessionRejections++;
+        // The first replay waits only for the shared refresh; repeated expiries back off.
+        delay = attempts.sessionRejections == 1 ? Duration.ZERO : backoff(attempts.sessionRejections - 1);
+      }
+      case FRESH_SESSION -> {
+        attempts.freshRejections++;
+        if (attempts.freshRejections >= freshRejectionLimit) {
+          return Mono.error(replay);
+        }
+        delay = backoff(attempts.freshRejections);
+      }
+      default -> delay = backoff(++attempts.transientRetries);
+    }
+    listener.onEvent(new SessionEvent.RequestReplayed(clock.instant(), request.method().name(),
+        request.url().getRawPath(), attempts.count + 1, replay.failure.failureCause()));
+    return delay.isZero() ? Mono.just(0L) : Mono.delay(delay, scheduler);
+  }
+
+  private Duration backoff(int retry) {
+    return policy.backoff(retry, ThreadLocalRandom.current()::nextDouble);
+  }
+
+  private SalesforceException giveUp(SalesforceException failure) {
+    listener.onEvent(new SessionEvent.RecoveryGaveUp(clock.instant(), failure.failureCause(), failure.attempts()));
+    return failure;
+  }
+
+  private Mono<byte[]> readBounded(ClientResponse response) {
+    return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxErrorBody)
+        .map(SessionRecoveryFilter::bytes)
+        .defaultIfEmpty(new byte[0])
+        .onErrorMap(DataBufferLimitException.class, e -> new SalesforceException(FailureCause.RESPONSE_TOO_LARGE,
+            "error response larger than " + maxErrorBody + " bytes", null, 1, null));
+  }
+
+  private static byte[] bytes(DataBuffer buffer) {
+    try {
+      byte[] bytes = new byte[buffer.readableByteCount()];
+      buffer.read(bytes);
+      return bytes;
+    } finally {
+      DataBufferUtils.release(buffer);
+    }
+  }
+
+  /**
+   * Where to send the request with {@code token}: relative URLs resolve against the token's instance;
+   * absolute ones on that origin stay; null for any other origin.
+   */
+  static @Nullable URI resolve(URI url, AccessToken token) {
+    if (url.isAbsolute()) {
+      return token.isSameOrigin(url) ? url : null;
+    }
+    String path = url.getRawPath();
+    if (url.getRawAuthority() != null || path == null || !path.startsWith("/") || path.startsWith("//")) {
+      throw new SalesforceException(FailureCause.UNTRUSTED_URL,
+          "request URL must be absolute or start with a single '/'", null, 1, null);
+    }
+    String query = url.getRawQuery();
+    return URI.create(token.instanceUrl() + path + (query == null ? "" : "?" + query));
+  }
+
+  private static String describe(ClientRequest request) {
+    return request.method().name() + " " + request.url().getRawPath();
+  }
+
+  private enum Kind { SESSION, FRESH_SESSION, TRANSIENT }
+
+  /** Per-request bookkeeping; a request's attempts run one after another, never concurrently. */
+  private static final class Attempts {
+    int count;
+    int sessionRejections;
+    int freshRejections;
+    int transientRetries;
+    @Nullable AccessToken firstToken;
+  }
+
+  /** Internal retry signal: never escapes the filter (converted to its failure on give-up). */
+  private static final class Replay extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Kind kind;
+    final transient SalesforceException failure;
+
+    Replay(Kind kind, SalesforceException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.kind = kind;
+      this.failure = failure;
+    }
+  }
+
+  /** Builds a {@link SessionRecoveryFilter}; invalid values fail in {@link #build()}. */
+  public static final class Builder {
+    private final TokenSource tokenSource;
+    private RecoveryPolicy recoveryPolicy = RecoveryPolicy.defaults();
+    private Scheduler scheduler = Schedulers.parallel();
+    private @Nullable Clock clock;
+    private SessionListener listener = SessionListener.logging();
+    private int maxErrorBodyBytes = 64 * 1024;
+    private int freshRejectionLimit = 2;
+
+    private Builder(TokenSource tokenSource) {
+      this.tokenSource = Objects.requireNonNull(tokenSource, "tokenSource");
+    }
+
+    /** Attempts and backoff between failed recoveries. Default {@link RecoveryPolicy#defaults()}. */
+    public Builder recoveryPolicy(RecoveryPolicy recoveryPolicy) {
+      this.recoveryPolicy = Objects.requireNonNull(recoveryPolicy, "recoveryPolicy");
+      return this;
+    }
+
+    /** Scheduler for backoff delays. Default {@link Schedulers#parallel()}. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Clock for event timestamps. Default: the scheduler's clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Receives replay and give-up events. Default {@link SessionListener#logging()}. */
+    public Builder listener(SessionListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The most bytes of an error body read for classification. Default 64 KiB; range 1 KiB..16 MiB. */
+    public Builder maxErrorBodyBytes(int bytes) {
+      this.maxErrorBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How many rejections of tokens obtained after the request started end the request as
+     * {@link FailureCause#SESSION_POLICY}. 1 gives up on the first such rejection (strict); the default 2
+     * tolerates one more real expiry racing the replay. Range 1..10.
+     */
+    public Builder freshRejectionLimit(int limit) {
+      this.freshRejectionLimit = limit;
+      return this;
+    }
+
+    /** Validates and builds. */
+    public SessionRecoveryFilter build() {
+      if (maxErrorBodyBytes < 1024 || maxErrorBodyBytes > 16 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxErrorBodyBytes is out of range: " + maxErrorBodyBytes);
+      }
+      if (freshRejectionLimit < 1 || freshRejectionLimit > 10) {
+        throw new IllegalArgumentException("freshRejectionLimit is out of range: " + freshRejectionLimit);
+      }
+      LOG.debug("session recovery filter: {}", recoveryPolicy);
+      return new SessionRecoveryFilter(this);
+    }
+  }
+}
