@@ -29,6 +29,11 @@ final class OrgFixture {
 
   OrgFixture(FakeOrg org) {
     this.org = org;
+    Credentials c = org.credentials();
+    TestGuards.secret(c.clientSecret());
+    TestGuards.secret(c.password());
+    TestGuards.secret(c.securityToken());
+    TestGuards.secret(c.refreshToken());
   }
 
   SessionListener listener() {

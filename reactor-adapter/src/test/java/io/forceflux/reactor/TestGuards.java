@@ -1,0 +1,90 @@
+package io.forceflux.reactor;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.AppenderBase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import reactor.blockhound.BlockHound;
+
+/**
+ * Guards every test class of this module (auto-registered through
+ * {@code META-INF/services/org.junit.jupiter.api.extension.Extension}):
+ *
+ * <ul>
+ *   <li><b>Non-blocking:</b> BlockHound is installed before the first test; any blocking call on a
+ *       Reactor or Netty non-blocking thread fails the test that made it.
+ *   <li><b>No secret leaks:</b> every log line (message, arguments and stack traces) captured during a
+ *       class is scanned for Salesforce session ids and for the credentials registered with
+ *       {@link #secret(String)}; one hit fails the class.
+ * </ul>
+ */
+public final class TestGuards implements BeforeAllCallback, AfterAllCallback {
+  private static final Pattern SESSION_ID = Pattern.compile("00D[A-Za-z0-9]{12,15}![A-Za-z0-9._\\-]{4,}");
+  private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+  static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
+
+  static {
+    BlockHound.install();
+  }
+
+  /** Registers a secret that must never appear in a log line. */
+  public static void secret(String value) {
+    if (value != null && value.length() >= 6) {
+      SECRETS.add(value);
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    LINES.clear();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    List<String> leaks = leaks(new ArrayList<>(LINES));
+    LINES.clear();
+    if (!leaks.isEmpty()) {
+      throw new AssertionError("secret material in " + leaks.size() + " log line(s) of "
+          + context.getDisplayName() + "; first (masked): " + mask(leaks.get(0)));
+    }
+  }
+
+  /** The lines that contain a session id or a registered secret. */
+  static List<String> leaks(List<String> lines) {
+    List<String> leaks = new ArrayList<>();
+    for (String line : lines) {
+      if (SESSION_ID.matcher(line).find() || SECRETS.stream().anyMatch(line::contains)) {
+        leaks.add(line);
+      }
+    }
+    return leaks;
+  }
+
+  private static String mask(String line) {
+    String masked = SESSION_ID.matcher(line).replaceAll("00D…[leaked]");
+    for (String s : SECRETS) {
+      masked = masked.replace(s, "[leaked secret]");
+    }
+    return masked.length() > 300 ? masked.substring(0, 300) + "…" : masked;
+  }
+
+  /** Logback appender (see logback-test.xml) that keeps every formatted line for the scan. */
+  public static final class CapturingAppender extends AppenderBase<ILoggingEvent> {
+    @Override
+    protected void append(ILoggingEvent event) {
+      StringBuilder sb = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
+      for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+        sb.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
+      }
+      LINES.add(sb.toString());
+    }
+  }
+}
