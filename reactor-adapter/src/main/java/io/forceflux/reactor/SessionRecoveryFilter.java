@@ -73,6 +73,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private final SessionListener listener;
   private final int maxErrorBody;
   private final int freshRejectionLimit;
+  private final Duration attemptTimeout;
 
   private SessionRecoveryFilter(Builder b) {
     this.tokenSource = b.tokenSource;
@@ -82,6 +83,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     this.listener = b.listener;
     this.maxErrorBody = b.maxErrorBodyBytes;
     this.freshRejectionLimit = b.freshRejectionLimit;
+    this.attemptTimeout = b.attemptTimeout;
   }
 
   /** A builder for a filter taking tokens from {@code tokenSource}. */
@@ -115,13 +117,14 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         .build();
     boolean idempotent = IDEMPOTENT.contains(request.method().name());
     return next.exchange(authorized)
+        .flatMap(response -> inspect(response, request, token, attempts, idempotent))
+        .timeout(attemptTimeout, scheduler)
         .onErrorMap(e -> !(e instanceof SalesforceException) && !(e instanceof Replay), e -> {
-          SalesforceException failure = TokenEndpoint.transport(e);
-          SalesforceException api = new SalesforceException(FailureCause.TRANSPORT,
-              request.method().name() + " " + target.getRawPath() + ": connection failed or timed out", null, 1, e);
-          return idempotent && failure.failureCause() == FailureCause.TRANSPORT ? new Replay(Kind.TRANSIENT, api) : api;
-        })
-        .flatMap(response -> inspect(response, request, token, attempts, idempotent));
+          SalesforceException failure = new SalesforceException(FailureCause.TRANSPORT,
+              describe(request) + ": connection failed or timed out", null, attempts.count, e);
+          // A write may have run before the connection failed: only idempotent methods are replayed.
+          return idempotent ? new Replay(Kind.TRANSIENT, failure) : failure;
+        });
   }
 
   private Mono<ClientResponse> inspect(
@@ -278,6 +281,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     private SessionListener listener = SessionListener.logging();
     private int maxErrorBodyBytes = 64 * 1024;
     private int freshRejectionLimit = 2;
+    private Duration attemptTimeout = Duration.ofMinutes(10);
 
     private Builder(TokenSource tokenSource) {
       this.tokenSource = Objects.requireNonNull(tokenSource, "tokenSource");
@@ -323,8 +327,21 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
       return this;
     }
 
+    /**
+     * The longest one attempt may take until its response headers (and, for errors this filter inspects,
+     * the error body) arrive; a timed-out attempt is a {@link FailureCause#TRANSPORT} failure, replayed only
+     * for idempotent methods. Default 10 minutes (Salesforce's own limit for a REST call); range 1 ms..1 h.
+     */
+    public Builder attemptTimeout(Duration timeout) {
+      this.attemptTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
     /** Validates and builds. */
     public SessionRecoveryFilter build() {
+      if (attemptTimeout.toMillis() < 1 || attemptTimeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("attemptTimeout is out of range: " + attemptTimeout);
+      }
       if (maxErrorBodyBytes < 1024 || maxErrorBodyBytes > 16 * 1024 * 1024) {
         throw new IllegalArgumentException("maxErrorBodyBytes is out of range: " + maxErrorBodyBytes);
       }
