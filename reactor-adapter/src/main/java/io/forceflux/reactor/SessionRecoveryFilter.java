@@ -66,6 +66,14 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRecoveryFilter.class);
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
+  /**
+   * Request attribute that declares a request safe to replay after a transport error or a 5xx although
+   * its method is not idempotent, e.g. an upsert by external id ({@code PATCH …/sobjects/Account/Ext__c/42})
+   * or a PATCH by Id that sets absolute values. Set it with
+   * {@code webClient.patch().attribute(SessionRecoveryFilter.IDEMPOTENT_ATTRIBUTE, true)}. Never set it on a create.
+   */
+  public static final String IDEMPOTENT_ATTRIBUTE = SessionRecoveryFilter.class.getName() + ".idempotent";
+
   private final TokenSource tokenSource;
   private final RecoveryPolicy policy;
   private final Scheduler scheduler;
@@ -74,6 +82,12 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private final int maxErrorBody;
   private final int freshRejectionLimit;
   private final Duration attemptTimeout;
+  /**
+   * The last token a response was accepted with. A token that worked and is then rejected has expired
+   * for real (a wave of expiries racing a replay); only a token that never worked is suspect of being
+   * refused by policy. One volatile field: written only when the token changes.
+   */
+  private volatile @Nullable AccessToken lastAccepted;
 
   private SessionRecoveryFilter(Builder b) {
     this.tokenSource = b.tokenSource;
@@ -115,7 +129,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         .url(target)
         .headers(h -> h.setBearerAuth(token.value()))
         .build();
-    boolean idempotent = IDEMPOTENT.contains(request.method().name());
+    boolean idempotent = IDEMPOTENT.contains(request.method().name())
+        || Boolean.TRUE.equals(request.attribute(IDEMPOTENT_ATTRIBUTE).orElse(null));
     return next.exchange(authorized)
         .flatMap(response -> inspect(response, request, token, attempts, idempotent))
         .timeout(attemptTimeout, scheduler)
@@ -134,6 +149,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     boolean xml = contentType.toLowerCase(Locale.ROOT).contains("xml");
     boolean maybeSession = status == 401 || (status == 500 && xml) || (status == 400 && xml);
     if (!maybeSession && status != 403 && !(idempotent && (status == 502 || status == 503 || status == 504))) {
+      accepted(token);
       return Mono.just(response);
     }
     return readBounded(response).flatMap(body -> {
@@ -144,7 +160,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
           return Mono.error(new SalesforceException(cause, describe(request) + " rejected", error, attempts.count, null));
         }
         tokenSource.invalidate(token);
-        boolean fresh = attempts.firstToken != null && !attempts.firstToken.equals(token);
+        boolean fresh = attempts.firstToken != null && !attempts.firstToken.equals(token)
+            && !token.equals(lastAccepted);
         if (attempts.firstToken == null) {
           attempts.firstToken = token;
         }
@@ -168,8 +185,15 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
             describe(request) + " unavailable", error, attempts.count, null)));
       }
       // Not ours to handle: give the caller the response with the body we had to read.
+      accepted(token);
       return Mono.just(response.mutate().body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body))).build());
     });
+  }
+
+  private void accepted(AccessToken token) {
+    if (lastAccepted != token) {
+      lastAccepted = token;
+    }
   }
 
   private Mono<Long> decide(Throwable failure, ClientRequest request, Attempts attempts) {
@@ -182,9 +206,10 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     Duration delay;
     switch (replay.kind) {
       case SESSION -> {
+        // A real expiry: replay at once. The shared single-flight refresh is what paces replays, and
+        // the attempt limit bounds them.
         attempts.sessionRejections++;
-        // The first replay waits only for the shared refresh; repeated expiries back off.
-        delay = attempts.sessionRejections == 1 ? Duration.ZERO : backoff(attempts.sessionRejections - 1);
+        delay = Duration.ZERO;
       }
       case FRESH_SESSION -> {
         attempts.freshRejections++;

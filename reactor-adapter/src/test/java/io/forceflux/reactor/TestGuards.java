@@ -32,7 +32,12 @@ public final class TestGuards implements BeforeAllCallback, AfterAllCallback {
   static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
 
   static {
-    BlockHound.install();
+    // Two allowances, both brief in-memory locks inside libraries, found by the chaos soak:
+    // Jackson takes a ReentrantLock once per type while it builds that type's deserializer, and Netty
+    // 4.2's adaptive allocator takes a StampedLock when it grows its buffer magazines under load.
+    BlockHound.install(builder -> builder
+        .allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer")
+        .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines"));
   }
 
   /** Registers a secret that must never appear in a log line. */
