@@ -83,9 +83,9 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private final int freshRejectionLimit;
   private final Duration attemptTimeout;
   /**
-   * The last token a response was accepted with. A token that worked and is then rejected has expired
-   * for real (a wave of expiries racing a replay); only a token that never worked is suspect of being
-   * refused by policy. One volatile field: written only when the token changes.
+   * The newest token (by {@code issued_at}) that a response was accepted with. A rejected token issued no
+   * later than it has expired for real (expiries racing replays); only a token newer than anything that
+   * ever worked is suspect of being refused by policy. One volatile field, written only when it changes.
    */
   private volatile @Nullable AccessToken lastAccepted;
 
@@ -160,8 +160,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
           return Mono.error(new SalesforceException(cause, describe(request) + " rejected", error, attempts.count, null));
         }
         tokenSource.invalidate(token);
-        boolean fresh = attempts.firstToken != null && !attempts.firstToken.equals(token)
-            && !token.equals(lastAccepted);
+        boolean fresh = attempts.firstToken != null && !attempts.firstToken.equals(token) && !proven(token);
         if (attempts.firstToken == null) {
           attempts.firstToken = token;
         }
@@ -191,9 +190,16 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   }
 
   private void accepted(AccessToken token) {
-    if (lastAccepted != token) {
+    AccessToken last = lastAccepted;
+    if (last != token && (last == null || token.issuedAt().isAfter(last.issuedAt()))) {
       lastAccepted = token;
     }
+  }
+
+  /** A token issued no later than the newest token that ever worked has worked-era credentials: not suspect. */
+  private boolean proven(AccessToken token) {
+    AccessToken last = lastAccepted;
+    return last != null && !token.issuedAt().isAfter(last.issuedAt());
   }
 
   private Mono<Long> decide(Throwable failure, ClientRequest request, Attempts attempts) {
