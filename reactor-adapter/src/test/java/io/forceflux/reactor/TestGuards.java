@@ -29,7 +29,8 @@ import reactor.blockhound.BlockHound;
 public final class TestGuards implements BeforeAllCallback, AfterAllCallback {
   private static final Pattern SESSION_ID = Pattern.compile("00D[A-Za-z0-9]{12,15}![A-Za-z0-9._\\-]{4,}");
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
-  static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
+  /** The lines captured since the current class started (kept by the appender, see below). */
+  static final ConcurrentLinkedQueue<String> LINES = CapturingAppender.LINES;
 
   static {
     // Two allowances, both brief in-memory locks inside libraries, found by the chaos soak:
@@ -81,8 +82,14 @@ public final class TestGuards implements BeforeAllCallback, AfterAllCallback {
     return masked.length() > 300 ? masked.substring(0, 300) + "…" : masked;
   }
 
-  /** Logback appender (see logback-test.xml) that keeps every formatted line for the scan. */
+  /**
+   * Logback appender (see logback-test.xml) that keeps every formatted line for the scan. It holds the
+   * lines itself so that loading it does not install BlockHound: child JVMs started with the test
+   * classpath log through it without the guard's JVM flags.
+   */
   public static final class CapturingAppender extends AppenderBase<ILoggingEvent> {
+    static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
+
     @Override
     protected void append(ILoggingEvent event) {
       StringBuilder sb = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());

@@ -1,0 +1,370 @@
+package io.forceflux.reactor.client;
+
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceException;
+import io.forceflux.reactor.SalesforceClient;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The implementation behind {@link SalesforceClient#builder()}. Not API: build clients with the builder, which
+ * wires the {@code WebClient} this class requires (one carrying a {@link io.forceflux.reactor.SessionRecoveryFilter}
+ * as its innermost filter).
+ */
+public final class DefaultSalesforceClient implements SalesforceClient {
+  /** The API version used when none is configured and the instance's list cannot be read. */
+  public static final String FALLBACK_API_VERSION = "67.0";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultSalesforceClient.class);
+  private static final int COLLECTION_SIZE = 200;
+  private static final Consumer<HttpHeaders> NO_HEADERS = h -> { };
+
+  private final Rest rest;
+  private final int pagePrefetch;
+  private final int batchSize;
+  private final Mono<String> apiVersion;
+
+  private DefaultSalesforceClient(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
+      int maxPageBytes) {
+    this.rest = new Rest(web, maxPageBytes);
+    this.pagePrefetch = pagePrefetch;
+    this.batchSize = batchSize;
+    this.apiVersion = apiVersion != null ? Mono.just(apiVersion) : discoverVersion();
+  }
+
+  /**
+   * A client over {@code web}, which must carry the session filter; used by {@link SalesforceClient.Builder}.
+   *
+   * @param apiVersion null to discover it
+   * @param batchSize 0 for none
+   */
+  public static SalesforceClient create(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
+      int maxPageBytes) {
+    Objects.requireNonNull(web, "web");
+    if (apiVersion != null) {
+      Paths.checkVersion(apiVersion);
+    }
+    if (batchSize != 0) {
+      Query.checkBatchSize(batchSize);
+    }
+    return new DefaultSalesforceClient(web, apiVersion, pagePrefetch, batchSize, maxPageBytes);
+  }
+
+  /** The newest listed version, learnt once; a fallback caused by a failure before any answer is not kept. */
+  private Mono<String> discoverVersion() {
+    return versions()
+        .map(list -> new Discovered(newest(list), true))
+        .onErrorResume(e -> {
+          boolean answered = e instanceof SalesforceException se && se.status() > 0;
+          LOG.debug("API versions could not be read ({}); using v{}", e.getClass().getSimpleName(),
+              FALLBACK_API_VERSION);
+          return Mono.just(new Discovered(FALLBACK_API_VERSION, answered));
+        })
+        .cacheInvalidateIf(d -> !d.permanent())
+        .map(Discovered::version);
+  }
+
+  private record Discovered(String version, boolean permanent) {}
+
+  private static String newest(List<ApiVersion> versions) {
+    return versions.stream()
+        .map(ApiVersion::version)
+        .filter(Paths::isVersion)
+        .max(Comparator.comparingDouble(Double::parseDouble))
+        .orElse(FALLBACK_API_VERSION);
+  }
+
+  @Override
+  public Mono<String> apiVersion() {
+    return apiVersion;
+  }
+
+  // ---- query ----
+
+  @Override
+  public Flux<JsonNode> query(String soql) {
+    return query(Query.of(soql), JsonNode.class);
+  }
+
+  @Override
+  public <T> Flux<T> query(String soql, Class<T> type) {
+    return query(Query.of(soql), type);
+  }
+
+  @Override
+  public Flux<JsonNode> queryAll(String soql) {
+    return query(Query.of(soql).all(true), JsonNode.class);
+  }
+
+  @Override
+  public <T> Flux<T> queryAll(String soql, Class<T> type) {
+    return query(Query.of(soql).all(true), type);
+  }
+
+  @Override
+  public Flux<JsonNode> query(Query query) {
+    return query(query, JsonNode.class);
+  }
+
+  @Override
+  public <T> Flux<T> query(Query query, Class<T> type) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(type, "type");
+    ObjectReader reader = Json.recordReader(type);
+    KeysetSoql keyset = query.resumable() ? KeysetSoql.prepare(query.soql()) : null;
+    String soql = keyset != null ? keyset.initial() : query.soql();
+    int batch = query.batchSize() != 0 ? query.batchSize() : batchSize;
+    return new QueryStream<>(this::fetchPage, QueryStream.PageRequest.start(soql, query.all(), batch), keyset,
+        reader, pagePrefetch);
+  }
+
+  private Mono<Page> fetchPage(QueryStream.PageRequest request) {
+    Mono<URI> uri = request.isStart()
+        ? apiVersion.map(v -> Paths.query(v, request.all(), Objects.requireNonNull(request.soql())))
+        : Mono.fromSupplier(() -> URI.create(Objects.requireNonNull(request.path())));
+    Consumer<HttpHeaders> headers = request.batchSize() == 0 ? NO_HEADERS
+        : h -> h.set("Sforce-Query-Options", "batchSize=" + request.batchSize());
+    return uri.flatMap(u -> rest.call(HttpMethod.GET, u, null, headers))
+        .map(reply -> Page.parse(reply.body()));
+  }
+
+  // ---- sObjects ----
+
+  @Override
+  public Mono<SaveResult> create(String type, Object record) {
+    Paths.checkName(type, "type");
+    byte[] body = bytes(Json.withoutIdAndAttributes(Json.object(Objects.requireNonNull(record, "record"), "record"),
+        true));
+    return call(HttpMethod.POST, "/sobjects/" + type, body)
+        .map(reply -> saveResult(tree(reply.body(), "create result")));
+  }
+
+  @Override
+  public Mono<JsonNode> get(String type, String id, String... fields) {
+    return get(type, id, JsonNode.class, fields);
+  }
+
+  @Override
+  public <T> Mono<T> get(String type, String id, Class<T> cls, String... fields) {
+    Paths.checkName(type, "type");
+    Paths.checkId(id);
+    Objects.requireNonNull(cls, "cls");
+    StringBuilder path = new StringBuilder("/sobjects/").append(type).append('/').append(id);
+    if (fields.length > 0) {
+      path.append("?fields=");
+      for (int i = 0; i < fields.length; i++) {
+        path.append(i == 0 ? "" : ",").append(Paths.checkName(fields[i], "field"));
+      }
+    }
+    ObjectReader reader = Json.MAPPER.readerFor(cls);
+    return call(HttpMethod.GET, path.toString(), null).handle((reply, sink) -> {
+      try {
+        sink.next(reader.readValue(reply.body()));
+      } catch (JacksonException e) {
+        sink.error(Rest.malformed("the record could not be decoded as " + cls.getSimpleName() + " ("
+            + e.getClass().getSimpleName() + ")", null));
+      }
+    });
+  }
+
+  @Override
+  public Mono<Void> update(String type, String id, Object fields) {
+    Paths.checkName(type, "type");
+    Paths.checkId(id);
+    byte[] body = bytes(Json.withoutIdAndAttributes(Json.object(Objects.requireNonNull(fields, "fields"), "fields"),
+        false));
+    return call(HttpMethod.PATCH, "/sobjects/" + type + "/" + id, body).then();
+  }
+
+  @Override
+  public Mono<UpsertResult> upsert(String type, String externalIdField, String externalId, Object record) {
+    Paths.checkName(type, "type");
+    Paths.checkName(externalIdField, "externalIdField");
+    Objects.requireNonNull(externalId, "externalId");
+    if (externalId.isBlank()) {
+      throw new IllegalArgumentException("externalId must not be blank");
+    }
+    byte[] body = bytes(Json.withoutIdAndAttributes(Json.object(Objects.requireNonNull(record, "record"), "record"),
+        false));
+    return call(HttpMethod.PATCH, "/sobjects/" + type + "/" + externalIdField + "/" + Paths.segment(externalId), body)
+        .map(reply -> {
+          if (reply.body().length == 0) {
+            return new UpsertResult(null, reply.status() == 201);
+          }
+          JsonNode node = tree(reply.body(), "upsert result");
+          JsonNode created = node.get("created");
+          return new UpsertResult(text(node, "id"), created != null ? created.asBoolean() : reply.status() == 201);
+        });
+  }
+
+  @Override
+  public Mono<Void> delete(String type, String id) {
+    Paths.checkName(type, "type");
+    Paths.checkId(id);
+    return call(HttpMethod.DELETE, "/sobjects/" + type + "/" + id, null).then();
+  }
+
+  @Override
+  public Flux<SaveResult> createAll(String type, Publisher<?> records, boolean allOrNone) {
+    return collections(type, records, allOrNone, true);
+  }
+
+  @Override
+  public Flux<SaveResult> updateAll(String type, Publisher<?> recordsWithId, boolean allOrNone) {
+    return collections(type, recordsWithId, allOrNone, false);
+  }
+
+  private Flux<SaveResult> collections(String type, Publisher<?> records, boolean allOrNone, boolean create) {
+    Paths.checkName(type, "type");
+    Objects.requireNonNull(records, "records");
+    HttpMethod method = create ? HttpMethod.POST : HttpMethod.PATCH;
+    return Flux.from(records)
+        .map(record -> {
+          ObjectNode node = Json.object(Objects.requireNonNull(record, "record"), "each record");
+          if (create) {
+            Json.withoutIdAndAttributes(node, true);
+          } else {
+            node.remove("attributes");
+          }
+          ObjectNode withType = Json.MAPPER.createObjectNode();
+          withType.putObject("attributes").put("type", type);
+          withType.setAll(node);
+          return withType;
+        })
+        .buffer(COLLECTION_SIZE)
+        .concatMap(batch -> {
+          ObjectNode body = Json.MAPPER.createObjectNode();
+          body.put("allOrNone", allOrNone);
+          body.putArray("records").addAll(batch);
+          return call(method, "/composite/sobjects", bytes(body))
+              .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size()));
+        }, 1);
+  }
+
+  // ---- org ----
+
+  @Override
+  public Mono<Limits> limits() {
+    return call(HttpMethod.GET, "/limits", null).map(reply -> {
+      JsonNode root = tree(reply.body(), "limits");
+      Map<String, Limit> all = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : root.properties()) {
+        JsonNode max = e.getValue().get("Max");
+        JsonNode remaining = e.getValue().get("Remaining");
+        if (max != null && max.isNumber() && remaining != null && remaining.isNumber()) {
+          all.put(e.getKey(), new Limit(max.asLong(), remaining.asLong()));
+        }
+      }
+      Limit daily = all.get("DailyApiRequests");
+      if (daily == null) {
+        throw Rest.malformed("the limits response has no DailyApiRequests", null);
+      }
+      return new Limits(daily, all);
+    });
+  }
+
+  @Override
+  public Mono<List<ApiVersion>> versions() {
+    return rest.call(HttpMethod.GET, Paths.versions(), null, NO_HEADERS).map(reply -> {
+      JsonNode root = tree(reply.body(), "versions");
+      if (!root.isArray()) {
+        throw Rest.malformed("the versions response is not a JSON array", null);
+      }
+      List<ApiVersion> versions = new ArrayList<>();
+      for (JsonNode v : root) {
+        String version = text(v, "version");
+        if (version != null) {
+          String label = text(v, "label");
+          String url = text(v, "url");
+          versions.add(new ApiVersion(version, label == null ? "" : label, url == null ? "" : url));
+        }
+      }
+      return Collections.unmodifiableList(versions);
+    });
+  }
+
+  // ---- plumbing ----
+
+  private Mono<Rest.Reply> call(HttpMethod method, String pathAfterVersion, byte @Nullable [] body) {
+    return apiVersion.flatMap(v -> rest.call(method, Paths.resource(v, pathAfterVersion), body, NO_HEADERS));
+  }
+
+  private static byte[] bytes(JsonNode node) {
+    return Json.MAPPER.writeValueAsBytes(node);
+  }
+
+  private static JsonNode tree(byte[] body, String what) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      if (node == null || node.isMissingNode()) {
+        throw Rest.malformed("the " + what + " is empty", null);
+      }
+      return node;
+    } catch (JacksonException e) {
+      throw Rest.malformed("the " + what + " is not well-formed JSON (" + e.getClass().getSimpleName() + ")", null);
+    }
+  }
+
+  private static @Nullable String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || !v.isString() ? null : v.stringValue();
+  }
+
+  private static SaveResult saveResult(JsonNode node) {
+    if (!node.isObject()) {
+      throw Rest.malformed("a save result is not a JSON object", null);
+    }
+    JsonNode success = node.get("success");
+    List<ApiError> errors = new ArrayList<>();
+    JsonNode list = node.get("errors");
+    if (list != null && list.isArray()) {
+      for (JsonNode e : list) {
+        String code = text(e, "statusCode");
+        if (code == null) {
+          code = text(e, "errorCode");
+        }
+        List<String> fields = new ArrayList<>();
+        JsonNode f = e.get("fields");
+        if (f != null && f.isArray()) {
+          f.forEach(n -> fields.add(n.asString()));
+        }
+        String message = text(e, "message");
+        errors.add(new ApiError(code == null ? "UNKNOWN" : code, message == null ? "" : message, fields));
+      }
+    }
+    return new SaveResult(text(node, "id"), success != null ? success.asBoolean() : errors.isEmpty(), errors);
+  }
+
+  private static List<SaveResult> saveResults(JsonNode root, int expected) {
+    if (!(root instanceof ArrayNode array) || array.size() != expected) {
+      throw new SalesforceException(FailureCause.MALFORMED_RESPONSE, "the sObject Collections response does not "
+          + "hold one result per record (" + expected + " sent)", null, 1, null);
+    }
+    List<SaveResult> results = new ArrayList<>(expected);
+    for (JsonNode node : array) {
+      results.add(saveResult(node));
+    }
+    return results;
+  }
+}

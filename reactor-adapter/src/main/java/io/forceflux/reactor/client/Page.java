@@ -1,0 +1,240 @@
+package io.forceflux.reactor.client;
+
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.ObjectReader;
+
+/**
+ * One page of query results, held as the bytes Salesforce sent and decoded one record at a time.
+ *
+ * <p>{@link #parse} makes one streaming pass that checks the whole page before any of its records is used: it must
+ * be complete, well-formed JSON with {@code done} and a {@code records} array of objects; a {@code nextRecordsUrl}
+ * and every record's {@code attributes.url} must be host-relative paths under {@code /services/data/}. It keeps
+ * only the record count and the last record's {@code Id} (no tree, no String of the page). {@link #next} then
+ * decodes records lazily with a second parser over the same bytes, so a page costs its raw size plus one record.
+ *
+ * <p>Not thread-safe: a page is consumed by one drain loop at a time.
+ */
+final class Page {
+  private final byte[] body;
+  private final int size;
+  private final @Nullable String nextRecordsUrl;
+  private final long totalSize;
+  private final @Nullable String lastId;
+  private int taken;
+  private @Nullable JsonParser parser;
+
+  private Page(byte[] body, int size, @Nullable String nextRecordsUrl, long totalSize, @Nullable String lastId) {
+    this.body = body;
+    this.size = size;
+    this.nextRecordsUrl = nextRecordsUrl;
+    this.totalSize = totalSize;
+    this.lastId = lastId;
+  }
+
+  /**
+   * Checks a page and indexes it.
+   *
+   * @throws SalesforceException {@link FailureCause#MALFORMED_RESPONSE} for anything but a complete query result,
+   *     {@link FailureCause#UNTRUSTED_URL} for a {@code nextRecordsUrl} or {@code attributes.url} that could leave
+   *     the instance
+   */
+  static Page parse(byte[] body) {
+    Boolean done = null;
+    String next = null;
+    long total = -1;
+    int count = -1;
+    String lastId = null;
+    try (JsonParser p = Json.MAPPER.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw malformed("the query response is not a JSON object");
+      }
+      String name;
+      while ((name = p.nextName()) != null) {
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "done" -> {
+            if (!value.isBoolean()) {
+              throw malformed("\"done\" is not a boolean");
+            }
+            done = value == JsonToken.VALUE_TRUE;
+          }
+          case "nextRecordsUrl" -> {
+            if (value == JsonToken.VALUE_STRING) {
+              next = p.getString();
+            } else if (value != JsonToken.VALUE_NULL) {
+              throw malformed("\"nextRecordsUrl\" is not a string");
+            }
+          }
+          case "totalSize" -> {
+            if (value == JsonToken.VALUE_NUMBER_INT) {
+              total = p.getLongValue();
+            } else {
+              p.skipChildren();
+            }
+          }
+          case "records" -> {
+            if (value != JsonToken.START_ARRAY) {
+              throw malformed("\"records\" is not an array");
+            }
+            count = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+              if (t != JsonToken.START_OBJECT) {
+                throw malformed("a record is not a JSON object");
+              }
+              count++;
+              lastId = scanRecord(p);
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw malformed("the query response has content after its end");
+      }
+    } catch (JacksonException e) {
+      throw new SalesforceException(FailureCause.MALFORMED_RESPONSE,
+          "the query response is not complete, well-formed JSON (" + e.getClass().getSimpleName() + " in "
+              + body.length + " bytes)", null, 1, null);
+    }
+    if (done == null || count < 0) {
+      throw malformed("the query response lacks \"done\" or \"records\"");
+    }
+    if (done) {
+      next = null;
+    } else if (next == null) {
+      throw malformed("the query response is not done but has no nextRecordsUrl");
+    } else if (!Paths.isTrusted(next)) {
+      throw Paths.untrusted("nextRecordsUrl", next);
+    }
+    return new Page(body, count, next, total, lastId);
+  }
+
+  /** Reads one record's top-level fields: its Id, and its attributes.url checked. The parser ends on its end. */
+  private static @Nullable String scanRecord(JsonParser p) {
+    String id = null;
+    String name;
+    while ((name = p.nextName()) != null) {
+      JsonToken value = p.nextToken();
+      if (value == JsonToken.VALUE_STRING && name.equalsIgnoreCase("Id")) {
+        id = p.getString();
+      } else if (value == JsonToken.START_OBJECT && name.equals("attributes")) {
+        String attribute;
+        while ((attribute = p.nextName()) != null) {
+          if (p.nextToken() == JsonToken.VALUE_STRING && attribute.equals("url")) {
+            String url = p.getString();
+            if (!Paths.isTrusted(url)) {
+              throw Paths.untrusted("a record's attributes.url", url);
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return id;
+  }
+
+  private static SalesforceException malformed(String what) {
+    return Rest.malformed(what, null);
+  }
+
+  /** Records in this page. */
+  int size() {
+    return size;
+  }
+
+  /** Records not yet taken. */
+  int remaining() {
+    return size - taken;
+  }
+
+  /** Records already taken. */
+  int taken() {
+    return taken;
+  }
+
+  /** The next page's path, or null on the last page. Already checked by {@link #parse}. */
+  @Nullable String nextRecordsUrl() {
+    return nextRecordsUrl;
+  }
+
+  /** {@code totalSize} as reported, or -1. */
+  long totalSize() {
+    return totalSize;
+  }
+
+  /** The {@code Id} of the page's last record, or null if it has none (or the page is empty). */
+  @Nullable String lastId() {
+    return lastId;
+  }
+
+  /**
+   * Decodes the next record.
+   *
+   * @return null when the page is exhausted
+   * @throws SalesforceException {@link FailureCause#MALFORMED_RESPONSE} if a record does not bind to the type
+   */
+  <T> @Nullable T next(ObjectReader reader) {
+    if (taken >= size) {
+      close();
+      return null;
+    }
+    try {
+      JsonParser p = parser;
+      if (p == null) {
+        p = open(reader);
+        parser = p;
+      }
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw malformed("the query response changed between reads");
+      }
+      T value = reader.readValue(p);
+      taken++;
+      if (taken == size) {
+        close();
+      }
+      return value;
+    } catch (JacksonException e) {
+      int failed = taken + 1;
+      close();
+      // The message may quote field values: keep it out of ours, the type is enough to act on.
+      throw new SalesforceException(FailureCause.MALFORMED_RESPONSE, "record " + failed + " of a page could "
+          + "not be decoded as " + reader.getValueType().getRawClass().getSimpleName() + " ("
+          + e.getClass().getSimpleName() + ")", null, 1, null);
+    }
+  }
+
+  /** A parser positioned just inside the {@code records} array. */
+  private JsonParser open(ObjectReader reader) {
+    JsonParser p = reader.createParser(body);
+    p.nextToken();
+    String name;
+    while ((name = p.nextName()) != null) {
+      JsonToken value = p.nextToken();
+      if (name.equals("records") && value == JsonToken.START_ARRAY) {
+        return p;
+      }
+      p.skipChildren();
+    }
+    p.close();
+    throw malformed("the query response changed between reads");
+  }
+
+  /** Releases the parser; the page is then unusable. */
+  void close() {
+    JsonParser p = parser;
+    if (p != null) {
+      parser = null;
+      p.close();
+    }
+    taken = size;
+  }
+}

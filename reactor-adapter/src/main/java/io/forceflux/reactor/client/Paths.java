@@ -1,0 +1,95 @@
+package io.forceflux.reactor.client;
+
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.Redaction;
+import io.forceflux.core.error.SalesforceException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Builds and checks the host-relative paths the client sends. Every path starts with {@code /services/data/}
+ * and carries no origin: the session filter resolves it against the current {@code instance_url}.
+ */
+final class Paths {
+  static final String DATA = "/services/data/";
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
+  private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9]{15}([A-Za-z0-9]{3})?");
+  private static final Pattern VERSION = Pattern.compile("\\d{1,3}\\.\\d");
+  /** Characters a Salesforce resource path is made of; no '%', '?', '#', '\\', '@', ':' or whitespace. */
+  private static final Pattern SAFE_PATH = Pattern.compile("/services/data/[A-Za-z0-9._~\\-/]{1,2000}");
+
+  private Paths() {}
+
+  static URI versions() {
+    return URI.create(DATA);
+  }
+
+  static URI resource(String version, String path) {
+    return URI.create(DATA + "v" + version + path);
+  }
+
+  static URI query(String version, boolean all, String soql) {
+    return URI.create(DATA + "v" + version + (all ? "/queryAll" : "/query") + "?q="
+        + URLEncoder.encode(soql, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Whether {@code url} is a host-relative path under {@code /services/data/} that cannot leave the instance:
+   * no scheme, no authority ({@code //host}), no dot segments, no escapes, no query.
+   */
+  static boolean isTrusted(String url) {
+    if (!SAFE_PATH.matcher(url).matches() || url.contains("//")) {
+      return false;
+    }
+    for (String segment : url.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Refuses an untrusted server-provided URL; the message shows a redacted, shortened copy. */
+  static SalesforceException untrusted(String what, String url) {
+    return new SalesforceException(FailureCause.UNTRUSTED_URL, what + " is not a host-relative path under "
+        + DATA + " (refused, never requested): " + Redaction.snippet(url, 120), null, 1, null);
+  }
+
+  static String checkName(String name, String what) {
+    Objects.requireNonNull(name, what);
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(what + " is not a valid API name: " + Redaction.snippet(name, 80));
+    }
+    return name;
+  }
+
+  static String checkId(String id) {
+    Objects.requireNonNull(id, "id");
+    if (!RECORD_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("id is not a 15- or 18-character Salesforce Id: "
+          + Redaction.snippet(id, 40));
+    }
+    return id;
+  }
+
+  static String checkVersion(String version) {
+    Objects.requireNonNull(version, "apiVersion");
+    if (!VERSION.matcher(version).matches()) {
+      throw new IllegalArgumentException("apiVersion must look like 67.0: " + Redaction.snippet(version, 20));
+    }
+    return version;
+  }
+
+  static boolean isVersion(String version) {
+    return VERSION.matcher(version).matches();
+  }
+
+  /** Percent-encodes one path segment (everything but RFC 3986 unreserved characters). */
+  static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
+        .replace("%7E", "~");
+  }
+}

@@ -1,0 +1,324 @@
+package io.forceflux.reactor.client;
+
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceException;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import tools.jackson.databind.ObjectReader;
+
+/**
+ * The records of one query, paged on demand. Each subscription runs the query afresh.
+ *
+ * <p>A small state machine owned by one drain loop at a time (the usual work-in-progress counter): downstream
+ * {@code request(n)}, page arrivals and cancellation only enqueue a signal and drain. At most one page request is
+ * in flight; pages are requested one after another because each names the next.
+ *
+ * <ul>
+ *   <li><b>On demand:</b> a page is requested when the subscriber has asked for more records than are buffered.
+ *       A fresh subscription requests nothing until {@code request(n)}; {@code request(1)} costs one page.
+ *       Unbounded demand ({@code count()}, {@code collectList()}) reaches every page, so the next page is
+ *       requested as soon as the previous one arrives, overlapping I/O with emission (still one at a time).
+ *   <li><b>Prefetch:</b> with {@code prefetch = k > 0}, once half of the current page has been emitted, up to
+ *       {@code k} further pages are fetched ahead, so the next page is usually there when demand reaches it.
+ *       Memory is bounded by {@code 1 + k} pages of raw bytes; records are decoded one at a time on emission.
+ *   <li><b>Cancellation</b> disposes the request in flight and requests nothing more.
+ *   <li><b>Lost cursor:</b> a next-page request refused with {@code INVALID_QUERY_LOCATOR} (the session filter has
+ *       already replayed it once after any re-authentication) restarts a resumable query after the last record
+ *       received, with the rest of its LIMIT; records already received are still emitted, so nothing is skipped
+ *       or repeated. A query that is not resumable fails with {@link FailureCause#QUERY_LOCATOR_INVALID}.
+ *   <li><b>Errors</b> are signalled once the records received before them have been emitted.
+ * </ul>
+ */
+final class QueryStream<T> extends Flux<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryStream.class);
+  /** Restarts in a row that produced no record before the cursor was lost again: then give up. */
+  static final int MAX_STALLED_RESTARTS = 3;
+  /** Empty pages in a row that still name a next page: a server that never ends the query. */
+  static final int MAX_EMPTY_PAGES = 10;
+
+  /** Fetches one page. The returned {@code Mono} must emit a page or an error, never complete empty. */
+  @FunctionalInterface
+  interface PageSource {
+    Mono<Page> fetch(PageRequest request);
+  }
+
+  /**
+   * What to fetch: the start of a query ({@code soql} set) or a next page ({@code path} set, already checked to
+   * be a trusted host-relative path).
+   */
+  record PageRequest(@Nullable String soql, @Nullable String path, boolean all, int batchSize) {
+    static PageRequest start(String soql, boolean all, int batchSize) {
+      return new PageRequest(soql, null, all, batchSize);
+    }
+
+    PageRequest next(String nextRecordsUrl) {
+      return new PageRequest(null, nextRecordsUrl, all, batchSize);
+    }
+
+    boolean isStart() {
+      return soql != null;
+    }
+  }
+
+  private final PageSource source;
+  private final PageRequest first;
+  private final @Nullable KeysetSoql keyset;
+  private final ObjectReader reader;
+  private final int prefetch;
+
+  QueryStream(PageSource source, PageRequest first, @Nullable KeysetSoql keyset, ObjectReader reader, int prefetch) {
+    this.source = source;
+    this.first = first;
+    this.keyset = keyset;
+    this.reader = reader;
+    this.prefetch = prefetch;
+  }
+
+  @Override
+  public void subscribe(CoreSubscriber<? super T> actual) {
+    Objects.requireNonNull(actual, "actual");
+    actual.onSubscribe(new Cursor<>(actual, this));
+  }
+
+  private record Failed(Throwable error) {}
+
+  static final class Cursor<T> implements Subscription {
+    @SuppressWarnings("rawtypes")
+    private static final AtomicLongFieldUpdater<Cursor> REQUESTED =
+        AtomicLongFieldUpdater.newUpdater(Cursor.class, "requested");
+
+    private final CoreSubscriber<? super T> actual;
+    private final PageSource source;
+    private final @Nullable KeysetSoql keyset;
+    private final ObjectReader reader;
+    private final int prefetch;
+    private final AtomicInteger wip = new AtomicInteger();
+    private final Queue<Object> arrivals = new ConcurrentLinkedQueue<>();
+    private volatile long requested;
+    private volatile boolean cancelled;
+    private volatile @Nullable Disposable inflight;
+
+    // Owned by the drain loop.
+    private final ArrayDeque<Page> pages = new ArrayDeque<>();
+    private long buffered;
+    private @Nullable PageRequest next;
+    private @Nullable PageRequest fetching;
+    private @Nullable Throwable failure;
+    private long received;
+    private @Nullable String lastId;
+    private int stalledRestarts;
+    private int emptyPages;
+
+    Cursor(CoreSubscriber<? super T> actual, QueryStream<T> parent) {
+      this.actual = actual;
+      this.source = parent.source;
+      this.keyset = parent.keyset;
+      this.reader = parent.reader;
+      this.prefetch = parent.prefetch;
+      this.next = parent.first;
+    }
+
+    @Override
+    public void request(long n) {
+      if (Operators.validate(n)) {
+        Operators.addCap(REQUESTED, this, n);
+        drain();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      if (!cancelled) {
+        cancelled = true;
+        disposeInflight();
+        drain();
+      }
+    }
+
+    private void disposeInflight() {
+      Disposable d = inflight;
+      if (d != null) {
+        d.dispose();
+      }
+    }
+
+    private void drain() {
+      if (wip.getAndIncrement() != 0) {
+        return;
+      }
+      int missed = 1;
+      while (true) {
+        if (cancelled) {
+          clear();
+          return;
+        }
+        Object arrival;
+        while ((arrival = arrivals.poll()) != null) {
+          accept(arrival);
+        }
+        long r = requested;
+        long e = 0;
+        while (e != r) {
+          Page head = pages.peek();
+          if (head == null) {
+            break;
+          }
+          T item;
+          try {
+            item = head.next(reader);
+          } catch (SalesforceException ex) {
+            disposeInflight();
+            clear();
+            actual.onError(ex);
+            return;
+          }
+          if (item == null) {
+            pages.poll();
+            continue;
+          }
+          buffered--;
+          actual.onNext(item);
+          if (cancelled) {
+            clear();
+            return;
+          }
+          e++;
+          maybeFetch(r - e);
+        }
+        if (e != 0 && r != Long.MAX_VALUE) {
+          REQUESTED.addAndGet(this, -e);
+        }
+        while (!pages.isEmpty() && pages.peek().remaining() == 0) {
+          pages.poll().close();
+        }
+        if (pages.isEmpty() && fetching == null) {
+          if (failure != null) {
+            actual.onError(failure);
+            return;
+          }
+          if (next == null) {
+            actual.onComplete();
+            return;
+          }
+        }
+        maybeFetch(requested);
+        missed = wip.addAndGet(-missed);
+        if (missed == 0) {
+          return;
+        }
+      }
+    }
+
+    /** Starts the next page request if demand reaches it, or if prefetch allows it. Drain loop only. */
+    private void maybeFetch(long outstanding) {
+      PageRequest request = next;
+      if (fetching != null || request == null || failure != null || cancelled) {
+        return;
+      }
+      boolean due = outstanding > buffered;
+      if (!due && prefetch > 0) {
+        Page head = pages.peek();
+        due = head != null && pages.size() - 1 < prefetch && head.taken() * 2L >= head.size();
+      }
+      if (!due) {
+        return;
+      }
+      fetching = request;
+      Disposable d = source.fetch(request)
+          .switchIfEmpty(Mono.error(() -> Rest.malformed("no query response", null)))
+          .contextWrite(actual.currentContext())
+          .subscribe(page -> arrive(page), error -> arrive(new Failed(error)));
+      inflight = d;
+      if (cancelled) {
+        d.dispose();
+      }
+    }
+
+    private void arrive(Object arrival) {
+      arrivals.offer(arrival);
+      drain();
+    }
+
+    private void accept(Object arrival) {
+      PageRequest request = Objects.requireNonNull(fetching, "arrival without a request");
+      fetching = null;
+      inflight = null;
+      if (arrival instanceof Page page) {
+        pages.add(page);
+        buffered += page.size();
+        received += page.size();
+        if (page.size() > 0) {
+          stalledRestarts = 0;
+          emptyPages = 0;
+          lastId = page.lastId();
+        }
+        String url = page.nextRecordsUrl();
+        next = url == null ? null : request.next(url);
+        if (url != null && page.size() == 0 && ++emptyPages >= MAX_EMPTY_PAGES) {
+          next = null;
+          failure = Rest.malformed("the query sent " + MAX_EMPTY_PAGES + " empty pages in a row without ending", null);
+        }
+        return;
+      }
+      Throwable error = ((Failed) arrival).error();
+      next = null;
+      if (!request.isStart() && error instanceof SalesforceException se
+          && se.failureCause() == FailureCause.QUERY_LOCATOR_INVALID) {
+        failure = cursorLost(request, se);
+      } else {
+        failure = error;
+      }
+    }
+
+    /** Restarts a resumable query (sets {@link #next}, returns null) or explains why not. */
+    private @Nullable SalesforceException cursorLost(PageRequest request, SalesforceException refused) {
+      if (keyset == null) {
+        return new SalesforceException(FailureCause.QUERY_LOCATOR_INVALID, "the query cursor was refused after "
+            + received + " records and this query is not resumable: build it with Query.of(soql).resumable(true) "
+            + "(ordered by Id) to continue after the last record received", refused.error(), refused.attempts(),
+            refused);
+      }
+      if (++stalledRestarts > MAX_STALLED_RESTARTS) {
+        return new SalesforceException(FailureCause.QUERY_LOCATOR_INVALID, "the query cursor was refused "
+            + MAX_STALLED_RESTARTS + " times in a row right after resuming, with no record in between",
+            refused.error(), refused.attempts(), refused);
+      }
+      if (received > 0 && lastId == null) {
+        return new SalesforceException(FailureCause.QUERY_LOCATOR_INVALID, "the query cursor was refused and the "
+            + "query cannot resume: the last record received carries no Id", refused.error(), refused.attempts(),
+            refused);
+      }
+      String soql;
+      try {
+        soql = keyset.resumeAfter(lastId, received);
+      } catch (IllegalArgumentException e) {
+        return Rest.malformed("the query cursor was refused and the query cannot resume: the last record's Id is "
+            + "not a Salesforce Id", null);
+      }
+      LOG.debug("query cursor refused after {} records; resuming after the last Id received", received);
+      next = soql == null ? null : PageRequest.start(soql, request.all(), request.batchSize());
+      return null;
+    }
+
+    private void clear() {
+      for (Page page : pages) {
+        page.close();
+      }
+      pages.clear();
+      arrivals.clear();
+    }
+  }
+}

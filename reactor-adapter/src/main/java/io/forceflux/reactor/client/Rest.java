@@ -1,0 +1,98 @@
+package io.forceflux.reactor.client;
+
+import io.forceflux.core.error.ErrorParser;
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.FailureClassifier;
+import io.forceflux.core.error.SalesforceError;
+import io.forceflux.core.error.SalesforceException;
+import java.net.URI;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * One REST call through the session-recovering WebClient: reads the body into a bounded buffer and turns any
+ * failure (error status, transport, oversized or truncated body) into a {@link SalesforceException}.
+ */
+final class Rest {
+  /** How much of an error body is read for classification; the rest is discarded. */
+  static final int MAX_ERROR_BODY = 64 * 1024;
+
+  private final WebClient web;
+  private final int maxBodyBytes;
+
+  Rest(WebClient web, int maxBodyBytes) {
+    this.web = web;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** A 2xx answer: its status and body (empty for 204). */
+  record Reply(int status, byte[] body) {}
+
+  Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers) {
+    String what = method.name() + " " + uri.getRawPath();
+    WebClient.RequestBodySpec spec = web.method(method).uri(uri).headers(h -> {
+      h.setAccept(List.of(MediaType.APPLICATION_JSON));
+      headers.accept(h);
+    });
+    WebClient.RequestHeadersSpec<?> request = body == null ? spec
+        : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    return request.exchangeToMono(response -> read(response, what))
+        .onErrorMap(e -> !(e instanceof SalesforceException), e -> failure(e, what));
+  }
+
+  private Mono<Reply> read(ClientResponse response, String what) {
+    int status = response.statusCode().value();
+    if (status >= 200 && status < 300) {
+      return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxBodyBytes)
+          .map(Rest::bytes)
+          .defaultIfEmpty(new byte[0])
+          .map(bytes -> new Reply(status, bytes));
+    }
+    String contentType = response.headers().contentType().map(MediaType::toString).orElse(null);
+    return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(
+            response.body(BodyExtractors.toDataBuffers()), MAX_ERROR_BODY))
+        .map(Rest::bytes)
+        .defaultIfEmpty(new byte[0])
+        .flatMap(bytes -> Mono.error(apiError(ErrorParser.parse(status, contentType, bytes), what)));
+  }
+
+  static SalesforceException apiError(SalesforceError error, String what) {
+    return new SalesforceException(FailureClassifier.classifyApiError(error), what + " failed", error, 1, null);
+  }
+
+  static SalesforceException malformed(String what, @Nullable Throwable cause) {
+    return new SalesforceException(FailureCause.MALFORMED_RESPONSE, what, null, 1, cause);
+  }
+
+  private SalesforceException failure(Throwable e, String what) {
+    if (e instanceof DataBufferLimitException) {
+      return new SalesforceException(FailureCause.RESPONSE_TOO_LARGE,
+          what + ": response larger than " + maxBodyBytes + " bytes (maxPageBytes)", null, 1, null);
+    }
+    // Reactor Netty's PrematureCloseException, resets, timeouts while the body streams in.
+    return new SalesforceException(FailureCause.TRANSPORT,
+        what + ": connection failed or closed before the response was complete (" + e.getClass().getSimpleName()
+            + ")", null, 1, e);
+  }
+
+  private static byte[] bytes(DataBuffer buffer) {
+    try {
+      byte[] bytes = new byte[buffer.readableByteCount()];
+      buffer.read(bytes);
+      return bytes;
+    } finally {
+      DataBufferUtils.release(buffer);
+    }
+  }
+}
