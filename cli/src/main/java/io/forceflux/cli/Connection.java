@@ -1,0 +1,51 @@
+package io.forceflux.cli;
+
+import io.forceflux.core.auth.Grant;
+import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.testkit.FakeOrg;
+import java.net.URI;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a command connects and how it authenticates: from the environment, or to an embedded fake org that
+ * {@link #close()} stops.
+ *
+ * @param grant how to obtain tokens
+ * @param policy which instance URLs tokens may be sent to
+ * @param loginUrl the token host
+ * @param clientId the connected app's consumer key
+ * @param clientSecret the consumer secret, or null when not configured (introspection is then skipped)
+ * @param source where the credentials came from, for output (no secret in it)
+ * @param org the embedded fake org, or null for a real org
+ */
+record Connection(
+    Grant grant, InstanceUrlPolicy policy, URI loginUrl, String clientId, @Nullable String clientSecret,
+    String source, @Nullable FakeOrg org) implements AutoCloseable {
+
+  /**
+   * Warns when the org rotated the refresh token from the environment (Refresh Token Rotation): that token is now
+   * spent, and presenting it again would revoke its successor too. The new token is never printed.
+   */
+  void warnIfRotated(io.forceflux.reactor.CachingTokenSource tokens, java.io.PrintWriter err, String command) {
+    if (org == null && tokens.grant() != grant) {
+      err.println(command + ": warning: this connected app rotates refresh tokens (Refresh Token Rotation), so the "
+          + "one in SF_REFRESH_TOKEN was used up and will not work again (reusing it revokes its successor too). "
+          + "ForceFlux never prints refresh tokens; for scripts use the JWT bearer flow (SF_USERNAME + "
+          + "SF_PRIVATE_KEY).");
+      err.flush();
+    }
+  }
+
+  /** Names where and how, never the secret. */
+  @Override
+  public String toString() {
+    return "Connection[" + loginUrl + ", " + source + "]";
+  }
+
+  @Override
+  public void close() {
+    if (org != null) {
+      org.close();
+    }
+  }
+}

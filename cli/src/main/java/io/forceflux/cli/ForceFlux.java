@@ -1,0 +1,233 @@
+package io.forceflux.cli;
+
+import io.forceflux.core.error.Redaction;
+import io.forceflux.core.error.SalesforceException;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code forceflux} command: {@code demo}, {@code sim}, {@code query}, {@code diagnose}.
+ *
+ * <p>Exit codes: {@value #OK} success, {@value #USAGE} usage error (bad option, missing environment variable),
+ * {@value #AUTH_FAILED} a failure no refresh can fix (revoked token, IP restriction, policy, …),
+ * {@value #TRANSIENT_EXHAUSTED} a transient failure that outlasted its retries, {@value #OTHER} anything else.
+ */
+@Command(
+    name = "forceflux",
+    mixinStandardHelpOptions = true,
+    versionProvider = ForceFlux.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+        "ForceFlux: a reactive Salesforce client that survives session death.",
+        "",
+        "query and diagnose read credentials from the environment:",
+        "  SF_LOGIN_URL, SF_CLIENT_ID, SF_CLIENT_SECRET, and one of",
+        "  SF_REFRESH_TOKEN                      (refresh-token grant)",
+        "  SF_USERNAME + SF_PRIVATE_KEY          (JWT bearer; PEM text or file)",
+        "  SF_USERNAME + SF_PASSWORD [+ SF_SECURITY_TOKEN]  (username-password)",
+        "--sim runs them against an embedded fake org instead."},
+    subcommands = {DemoCommand.class, SimCommand.class, QueryCommand.class, DiagnoseCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {
+        "  0  ok",
+        "  2  usage error: bad option, missing environment variable",
+        "  3  auth failure no refresh can fix (revoked, IP restricted, ...)",
+        "  4  transient failure that outlasted its retries (503, network)"})
+public final class ForceFlux implements Callable<Integer> {
+  /** Success. */
+  public static final int OK = 0;
+  /** Anything not classified below (a bug, a port in use, …). */
+  public static final int OTHER = 1;
+  /** Bad option, bad value, missing environment variable. */
+  public static final int USAGE = 2;
+  /** A {@link SalesforceException} whose cause no refresh or retry can fix. */
+  public static final int AUTH_FAILED = 3;
+  /** A recoverable {@link SalesforceException} that outlasted its retries. */
+  public static final int TRANSIENT_EXHAUSTED = 4;
+
+  private final Map<String, String> env;
+  private final boolean stderrIsTerminal;
+
+  @Spec
+  @Nullable CommandSpec spec;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "Log session events (tokens issued, replays) at INFO on stderr. Default: warnings only.")
+  void verbose(boolean on) {
+    Logging.verbose(on);
+  }
+
+  /** The command as {@code java -jar forceflux.jar} runs it: the process environment, the real stderr. */
+  public ForceFlux() {
+    this(System.getenv(), Terminals.stderrIsTerminal());
+  }
+
+  /**
+   * A command reading {@code env} instead of the process environment (for tests and embedding).
+   *
+   * @param stderrIsTerminal whether stderr is a terminal: progress bars are shown only then (or when forced)
+   */
+  public ForceFlux(Map<String, String> env, boolean stderrIsTerminal) {
+    this.env = Map.copyOf(env);
+    this.stderrIsTerminal = stderrIsTerminal;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  boolean stderrIsTerminal() {
+    return stderrIsTerminal;
+  }
+
+  @Override
+  public Integer call() {
+    CommandSpec s = spec;
+    if (s != null) {
+      s.commandLine().getErr().println("forceflux: missing command (demo, sim, query or diagnose)");
+      s.commandLine().usage(s.commandLine().getErr());
+    }
+    return USAGE;
+  }
+
+  /**
+   * A configured command line: exit codes mapped, secrets redacted from error output, output to {@code out}
+   * and {@code err}.
+   */
+  public static CommandLine commandLine(ForceFlux root, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(root);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler(new UsageErrors());
+    cl.setExecutionExceptionHandler(new Failures());
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl;
+  }
+
+  /** Runs the command against the real process environment and exits with its code. */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(new BufferedWriter(
+        new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16), false);
+    PrintWriter err = new PrintWriter(
+        new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+    int code;
+    try {
+      code = commandLine(new ForceFlux(), out, err).execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+    Shutdown.exiting();
+    System.exit(code);
+  }
+
+  /** The exit code for a failure: 3 or 4 for a classified Salesforce failure, else 1. */
+  static int exitCodeOf(Throwable failure) {
+    SalesforceException se = salesforceCause(failure);
+    if (se == null) {
+      return OTHER;
+    }
+    return se.recoverable() ? TRANSIENT_EXHAUSTED : AUTH_FAILED;
+  }
+
+  /** The first {@link SalesforceException} in the cause chain (Reactor wraps some errors), or null. */
+  static @Nullable SalesforceException salesforceCause(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof SalesforceException se) {
+        return se;
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (suppressed instanceof SalesforceException se) {
+          return se;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The exception's redacted message without its runbook (printed on a line of its own). */
+  static String summary(SalesforceException e) {
+    String message = String.valueOf(e.getMessage());
+    int runbook = message.indexOf(". Runbook: ");
+    return Redaction.redact(runbook < 0 ? message : message.substring(0, runbook + 1));
+  }
+
+  /** Bad options and missing variables: one line naming what is wrong, a hint, exit 2. */
+  private static final class UsageErrors implements IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine cmd = ex.getCommandLine();
+      PrintWriter err = cmd.getErr();
+      err.println(cmd.getColorScheme().errorText(
+          cmd.getCommandSpec().qualifiedName() + ": " + Redaction.redact(String.valueOf(ex.getMessage()))));
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.flush();
+      return USAGE;
+    }
+  }
+
+  /** Failures while running: classified Salesforce failures get their cause and runbook; no secret is printed. */
+  private static final class Failures implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+      PrintWriter err = cmd.getErr();
+      String name = cmd.getCommandSpec().qualifiedName();
+      SalesforceException se = salesforceCause(ex);
+      if (se != null) {
+        err.println(name + ": " + se.failureCause() + " (" + (se.recoverable()
+            ? "transient; gave up after " + se.attempts() + (se.attempts() == 1 ? " attempt" : " attempts")
+            : "not recoverable by refresh") + ")");
+        err.println("  " + summary(se));
+        err.println("  Runbook: " + se.runbook());
+        err.println("  Run 'forceflux diagnose' for a step-by-step check.");
+      } else {
+        err.println(name + ": " + ex.getClass().getSimpleName() + ": " + Redaction.redact(String.valueOf(ex.getMessage())));
+      }
+      err.flush();
+      return exitCodeOf(ex);
+    }
+  }
+
+  /** {@code --version}: the Maven project version, filtered into {@code version.properties}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"forceflux " + version(), "Java " + System.getProperty("java.version")};
+    }
+
+    static String version() {
+      Properties p = new Properties();
+      try (InputStream in = ForceFlux.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        return "unknown";
+      }
+      return p.getProperty("version", "unknown");
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.forceflux.cli;
+
+import io.forceflux.core.event.SessionListener;
+import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.CachingTokenSource;
+import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.client.Query;
+import io.forceflux.testkit.FakeOrg;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code forceflux query}: streams a SOQL query to stdout in constant memory. Pages are fetched as the output
+ * drains (at most a few pages are held at once), so a million rows run in a 64 MB heap.
+ */
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+        "Streams a SOQL query to stdout in constant memory, without 'attributes'.",
+        "Sessions that die mid-stream are refreshed and the page replayed.",
+        "Credentials from SF_* variables (see 'forceflux --help'), or --sim."})
+final class QueryCommand implements Callable<Integer> {
+  /**
+   * Transient failures (503, connection resets, "token request is already being processed") are retried three
+   * times within a few seconds: a command line should not sit through a minute of backoff before saying what is
+   * wrong (exit 4).
+   */
+  private static final RecoveryPolicy RETRIES = RecoveryPolicy.builder()
+      .maxAttempts(4).initialBackoff(Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(5)).build();
+
+  /** Records buffered between the client and the writer: well under one page. */
+  private static final int BUFFER = 256;
+
+  @ParentCommand
+  @Nullable ForceFlux root;
+
+  @Spec
+  @Nullable CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOQL", description = "The query, e.g. \"SELECT Id, Name FROM Account\".")
+  String soql = "";
+
+  @Option(names = "--all", description = "Include deleted and archived records (queryAll).")
+  boolean all;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "ndjson",
+      completionCandidates = RecordWriter.Format.Names.class,
+      description = "Output: ${COMPLETION-CANDIDATES}. csv takes its header from the first record; json is one "
+          + "streamed array. Default: ${DEFAULT-VALUE}.")
+  RecordWriter.Format format = RecordWriter.Format.NDJSON;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "2000",
+      description = "Records per page asked of Salesforce (200..2000; it may send fewer). Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(names = "--sim", description = "Query an embedded fake org instead of SF_* credentials.")
+  boolean sim;
+
+  @Option(names = "--sim-accounts", paramLabel = "N", defaultValue = "10000",
+      description = "With --sim: Accounts in the fake org. Default: ${DEFAULT-VALUE}.")
+  long simAccounts;
+
+  @Option(names = "--progress", negatable = true,
+      description = "Show a progress bar on stderr. Default: only when stderr is a terminal.")
+  @Nullable Boolean progress;
+
+  @Override
+  public Integer call() {
+    CommandSpec s = Objects.requireNonNull(spec);
+    ForceFlux r = Objects.requireNonNull(root);
+    if (soql.isBlank()) {
+      throw new ParameterException(s.commandLine(), "SOQL must not be empty");
+    }
+    if (batchSize < 200 || batchSize > 2000) {
+      throw new ParameterException(s.commandLine(), "--batch-size must be 200..2000: " + batchSize);
+    }
+    if (simAccounts < 0 || simAccounts > 100_000_000L) {
+      throw new ParameterException(s.commandLine(), "--sim-accounts must be 0..100000000: " + simAccounts);
+    }
+    PrintWriter out = s.commandLine().getOut();
+    try (Connection c = sim
+        ? EmbeddedOrg.start(FakeOrg.builder().accounts(simAccounts), EmbeddedOrg.SimGrant.REFRESH_TOKEN)
+        : EnvCredentials.connect(r.env(), s.commandLine())) {
+      PageCounter pages = new PageCounter();
+      CachingTokenSource tokens = CachingTokenSource.builder(c.grant())
+          .instanceUrlPolicy(c.policy())
+          .listener(SessionListener.logging())
+          .recoveryPolicy(RETRIES)
+          .build();
+      SalesforceClient client = SalesforceClient.builder()
+          .webClientBuilder(WebClient.builder().filter(pages))
+          .tokenSource(tokens)
+          .listener(SessionListener.logging())
+          .recoveryPolicy(RETRIES)
+          .batchSize(batchSize)
+          .build();
+      try {
+        return stream(client, pages, out, s, r);
+      } finally {
+        c.warnIfRotated(tokens, s.commandLine().getErr(), "forceflux query");
+      }
+    }
+  }
+
+  private int stream(SalesforceClient client, PageCounter pages, PrintWriter out, CommandSpec s, ForceFlux r) {
+    RecordWriter writer = RecordWriter.of(format, out);
+    long count = 0;
+    try (Progress bar = Progress.on(s.commandLine().getErr(), progress, r.stderrIsTerminal(), "Querying", -1,
+            " rec");
+        Stream<Object> records = client.query(Query.of(soql).all(all).batchSize(batchSize))
+            .cast(Object.class)
+            // In-band, so the records received before a failure are written before it is reported (a blocking
+            // iterator would let the error overtake the records still buffered).
+            .onErrorResume(e -> Mono.just(new Failure(e)))
+            .toStream(BUFFER)) {
+      Iterator<Object> it = records.iterator();
+      while (it.hasNext()) {
+        Object item = it.next();
+        if (item instanceof Failure f) {
+          throw f.rethrow();
+        }
+        writer.write((JsonNode) item);
+        bar.stepBy(1);
+        count++;
+        if ((count & 1023) == 0) {
+          bar.extra(pages.pages() + " pages");
+          if (writer.failed()) {
+            // stdout is gone (e.g. piped into head): stop fetching pages.
+            return ForceFlux.OK;
+          }
+        }
+      }
+      bar.extra(pages.pages() + (pages.pages() == 1 ? " page" : " pages"));
+    }
+    writer.finish();
+    return ForceFlux.OK;
+  }
+
+  /** A failure carried in-band after the records that preceded it. */
+  private record Failure(Throwable error) {
+    RuntimeException rethrow() {
+      return error instanceof RuntimeException e ? e : new IllegalStateException(error);
+    }
+  }
+}

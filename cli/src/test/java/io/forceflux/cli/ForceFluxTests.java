@@ -1,0 +1,87 @@
+package io.forceflux.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceException;
+import java.util.List;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.core.ConsoleAppender;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.Exceptions;
+
+class ForceFluxTests {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "demo", "sim", "query", "diagnose"})
+  void everyCommandHasHelp(String command) {
+    Cli.Run run = command.isEmpty() ? Cli.run("--help") : Cli.run(command, "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: forceflux" + (command.isEmpty() ? "" : " " + command), "--help");
+  }
+
+  @Test
+  void printsItsVersion() {
+    Cli.Run run = Cli.run("--version");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("forceflux ").doesNotContain("unknown").doesNotContain("${");
+  }
+
+  @Test
+  void aMissingCommandOrAnUnknownOptionIsAUsageError() {
+    Cli.Run none = Cli.run();
+    Cli.Run unknown = Cli.run("demo", "--acounts", "5");
+    Cli.Run badNumber = Cli.run("sim", "--port", "eighty");
+
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("missing command");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("'--acounts'", "Possible solutions: --accounts");
+    assertThat(badNumber.exitCode()).isEqualTo(2);
+    assertThat(badNumber.err()).contains("--port", "'eighty'");
+  }
+
+  @Test
+  void mapsFailuresToExitCodes() {
+    SalesforceException revoked = new SalesforceException(FailureCause.REFRESH_TOKEN_REVOKED, "x", null, 1, null);
+    SalesforceException unavailable = new SalesforceException(FailureCause.SERVER_UNAVAILABLE, "x", null, 5, null);
+
+    assertThat(ForceFlux.exitCodeOf(revoked)).isEqualTo(3);
+    assertThat(ForceFlux.exitCodeOf(unavailable)).isEqualTo(4);
+    assertThat(ForceFlux.exitCodeOf(Exceptions.propagate(new RuntimeException("wrapped", unavailable)))).isEqualTo(4);
+    assertThat(ForceFlux.exitCodeOf(new IllegalStateException("bug"))).isEqualTo(1);
+  }
+
+  @Test
+  void logsSessionEventsAtWarnUnlessVerbose() {
+    Logger session = (Logger) LoggerFactory.getLogger("io.forceflux.session");
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    assertThat(root.getLevel()).isEqualTo(Level.WARN);
+    assertThat(session.getEffectiveLevel()).isEqualTo(Level.WARN);
+    ConsoleAppender<?> console = (ConsoleAppender<?>) root.getAppender("STDERR");
+    assertThat(console.getTarget()).isEqualTo("System.err");
+    try {
+      Cli.Run run = Cli.run("--verbose", "diagnose", "--sim");
+      assertThat(run.exitCode()).as(run.all()).isZero();
+      assertThat(session.getEffectiveLevel()).isEqualTo(Level.INFO);
+      assertThat(run.out()).as("logs never reach stdout").doesNotContain("INFO", "io.forceflux.session");
+    } finally {
+      Logging.verbose(false);
+    }
+    assertThat(session.getEffectiveLevel()).isEqualTo(Level.WARN);
+  }
+
+  @Test
+  void masksSecretsToTheirEnds() {
+    assertThat(Masking.mask("00D5g000004JXyz!AQ8AQJ.abcdefghijklmnopqrstuvwxyz1234")).isEqualTo("00D…1234");
+    for (String shortSecret : List.of("", "abc", "0123456789abcde")) {
+      assertThat(Masking.mask(shortSecret)).isEqualTo("…");
+    }
+  }
+}
