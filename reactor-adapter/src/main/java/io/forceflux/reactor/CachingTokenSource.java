@@ -106,6 +106,7 @@ public final class CachingTokenSource implements TokenSource {
       }
       if (state.compareAndSet(s, s.withCached(null, s.inflight))) {
         LOG.debug("token {} rejected; next caller refreshes", rejected.fingerprint());
+        refresher.rejected(rejected);
         return;
       }
     }
@@ -272,6 +273,9 @@ public final class CachingTokenSource implements TokenSource {
   interface Refresher {
     Mono<Refreshed> refresh(
         Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure);
+
+    /** Salesforce rejected {@code token}, which this refresher produced; never blocks, never throws. */
+    default void rejected(AccessToken token) {}
   }
 
   private record State(
@@ -368,6 +372,7 @@ public final class CachingTokenSource implements TokenSource {
     private boolean introspect;
     private @Nullable String introspectionClientId;
     private @Nullable String introspectionClientSecret;
+    private @Nullable TokenStore tokenStore;
 
     private Builder(Grant grant) {
       this.grant = Objects.requireNonNull(grant, "grant");
@@ -479,6 +484,18 @@ public final class CachingTokenSource implements TokenSource {
     }
 
     /**
+     * Shares the token with every token source of the same credential ({@link Grant#credentialKey()}) on
+     * {@code store}, across processes for a shared store: one token request per expiry for the fleet, and
+     * under refresh-token rotation the store's newest refresh token is the one presented. If the store is
+     * unavailable, this source refreshes on its own and uses the store again once it is back. Default: no
+     * store (one token per token source).
+     */
+    public Builder tokenStore(TokenStore store) {
+      this.tokenStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the option that is out of range
@@ -500,6 +517,9 @@ public final class CachingTokenSource implements TokenSource {
       TokenEndpoint endpoint = new TokenEndpoint(client, effectiveClock, scheduler, requestTimeout, instanceUrlPolicy);
       Refresher refresher = new EndpointRefresher(endpoint, scheduler, effectiveClock,
           introspect ? new Introspection(introspectionClientId, introspectionClientSecret) : null);
+      if (tokenStore != null) {
+        refresher = new SharedRefresher(tokenStore, refresher, grant.credentialKey(), instanceUrlPolicy, scheduler);
+      }
       return new CachingTokenSource(this, refresher);
     }
 

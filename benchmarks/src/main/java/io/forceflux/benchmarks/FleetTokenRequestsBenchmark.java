@@ -1,0 +1,164 @@
+package io.forceflux.benchmarks;
+
+import io.forceflux.core.auth.Grant;
+import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.core.event.SessionListener;
+import io.forceflux.reactor.CachingTokenSource;
+import io.forceflux.reactor.SessionRecoveryFilter;
+import io.forceflux.reactor.TokenStore;
+import io.forceflux.testkit.Credentials;
+import io.forceflux.testkit.FakeOrg;
+import io.forceflux.testkit.FakeOrgStats;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Token requests per session expiry for a fleet of replicas sharing one credential, with and without a shared
+ * {@link TokenStore}.
+ *
+ * <p>Each replica is a separate {@link CachingTokenSource} with its own WebClient, {@link SessionRecoveryFilter} and
+ * connection pool, all in this JVM (the shared store is {@link TokenStore#inMemory()}: the same protocol the Redis
+ * store runs across processes, without Redis). One invocation is one expiry: {@code expireAllSessions()}, then
+ * {@value #REQUESTS_PER_REPLICA} concurrent GETs per replica, waiting for all; the score is its duration.
+ *
+ * <p>The {@link FleetCounters} secondary results add up, over the invocations of an iteration, the expiries and
+ * what the org's token endpoint saw: divide {@code tokenRequests} (and {@code tokensIssued}) by {@code expiries} for
+ * the per-expiry figure. With {@code shared=true} it is 1 at every fleet size; without, each replica obtains its own
+ * token, and since the org (like Salesforce) refuses a second refresh with the same refresh token while one is in
+ * flight, the refused ones ({@code concurrentRefreshRejected}) are retried with backoff and add requests and time.
+ * Refresh-token rotation is off: without a shared store, replicas sharing a rotating refresh token would revoke it.
+ * Every request must succeed, or the benchmark fails.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@State(Scope.Thread)
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx1g"})
+@Warmup(iterations = 2, batchSize = 1)
+@Measurement(iterations = 5, batchSize = 1)
+public class FleetTokenRequestsBenchmark {
+  static final int REQUESTS_PER_REPLICA = 200;
+  private static final Duration BOUND = Duration.ofSeconds(120);
+
+  @Param({"1", "2", "4", "8"})
+  public int replicas;
+
+  @Param({"false", "true"})
+  public boolean shared;
+
+  private FakeOrg org;
+  private final List<WebClient> clients = new ArrayList<>();
+  private final List<ConnectionProvider> pools = new ArrayList<>();
+  private FakeOrgStats before;
+
+  /** Per-expiry counts, summed over an iteration's invocations (JMH adds EVENTS counters up). */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class FleetCounters {
+    /** Expiries measured: one per invocation. */
+    public long expiries;
+    /** Requests the org's token endpoint received. */
+    public long tokenRequests;
+    /** Tokens it issued. */
+    public long tokensIssued;
+    /** Token requests refused with "token request is already being processed". */
+    public long concurrentRefreshRejected;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      expiries = 0;
+      tokenRequests = 0;
+      tokensIssued = 0;
+      concurrentRefreshRejected = 0;
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void start() {
+    org = FakeOrg.builder().accounts(10).tokenLatency(Duration.ofMillis(50)).dailyApiLimit(Long.MAX_VALUE / 2)
+        .loginsPerHour(1_000_000).build().start();
+    Credentials c = org.credentials();
+    Grant grant = Grant.refreshToken(URI.create(org.loginUrl()), c.clientId(), c.clientSecret(), c.refreshToken());
+    TokenStore store = TokenStore.inMemory();
+    SessionListener quiet = event -> { };
+    for (int i = 0; i < replicas; i++) {
+      CachingTokenSource.Builder tokens = CachingTokenSource.builder(grant)
+          .instanceUrlPolicy(InstanceUrlPolicy.allowing(org.myDomainUrl(), org.loginUrl()))
+          .listener(quiet);
+      if (shared) {
+        tokens.tokenStore(store);
+      }
+      ConnectionProvider pool = ConnectionProvider.builder("fleet-" + i).maxConnections(64)
+          .pendingAcquireMaxCount(-1).build();
+      pools.add(pool);
+      clients.add(WebClient.builder()
+          .clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
+          .filter(SessionRecoveryFilter.builder(tokens.build()).listener(quiet).build())
+          .build());
+    }
+    // Every replica holds a working token and open connections before the first expiry.
+    if (wave() != 0) {
+      throw new IllegalStateException("requests failed before any expiry");
+    }
+  }
+
+  @Setup(Level.Invocation)
+  public void expire() {
+    before = org.stats();
+    org.expireAllSessions();
+  }
+
+  @Benchmark
+  public long expiry(FleetCounters counters) {
+    long failed = wave();
+    if (failed != 0) {
+      throw new IllegalStateException(failed + " requests failed");
+    }
+    FakeOrgStats after = org.stats();
+    counters.expiries++;
+    counters.tokenRequests += after.tokenRequests() - before.tokenRequests();
+    counters.tokensIssued += after.tokenSuccesses() - before.tokenSuccesses();
+    counters.concurrentRefreshRejected += after.concurrentRefreshRejected() - before.concurrentRefreshRejected();
+    return failed;
+  }
+
+  /** {@value #REQUESTS_PER_REPLICA} concurrent GETs on every replica at once; the number that failed. */
+  private long wave() {
+    return Flux.fromIterable(clients)
+        .flatMap(client -> Flux.range(0, REQUESTS_PER_REPLICA)
+            .flatMap(i -> client.get().uri("/services/data/v67.0/limits").retrieve().toBodilessEntity()
+                .thenReturn(0L).onErrorResume(e -> Mono.just(1L)), REQUESTS_PER_REPLICA))
+        .reduce(0L, Long::sum)
+        .block(BOUND);
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() {
+    pools.forEach(ConnectionProvider::dispose);
+    org.close();
+  }
+}

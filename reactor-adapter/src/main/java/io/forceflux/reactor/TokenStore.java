@@ -1,0 +1,110 @@
+package io.forceflux.reactor;
+
+import io.forceflux.core.auth.AccessToken;
+import io.forceflux.core.auth.Secret;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Where a fleet of {@link CachingTokenSource}s that share a credential keep its one token, so that an
+ * expiry costs one token request for the whole fleet, not one per process. Plug one in with
+ * {@link CachingTokenSource.Builder#tokenStore(TokenStore)}.
+ *
+ * <p>Implementations: {@link #inMemory()} (token sources of one process) and {@link RedisTokenStore}
+ * (processes sharing a Redis). The token source drives the protocol; a store only offers the atomic
+ * steps below, each keyed by {@link io.forceflux.core.auth.Grant#credentialKey()}:
+ *
+ * <ul>
+ *   <li>an {@link Entry}: the newest token, its version (higher is newer) and the newest refresh token.
+ *       Under refresh-token rotation the store is the source of truth: a token source presents the
+ *       store's refresh token, never the one it was configured with, once the store has one;
+ *   <li>{@link #invalidate compare-and-invalidate}: a rejected token is dropped only if it is still the
+ *       stored version;
+ *   <li>a lease: at most one holder refreshes at a time; it expires after {@link #leaseTtl()} unless
+ *       renewed, so a holder that dies frees it;
+ *   <li>{@link #publish}: the holder stores the new token and refresh token, fenced by the version it
+ *       read under the lease, releases the lease and notifies the others, in one atomic step.
+ * </ul>
+ *
+ * <p>Every method returns a lazy {@code Mono}/{@code Flux}, never blocks and never throws: failures
+ * (the store is down, a command timed out) are error signals, and the token source then refreshes on
+ * its own until the store is back. Implementations must bound every operation with a timeout. Nothing
+ * here may log or show a token, a refresh token or a key.
+ */
+public interface TokenStore {
+
+  /**
+   * A store for the token sources of this process only: no persistence, no encryption. Lease TTL 10 s,
+   * poll interval 200 ms.
+   */
+  static TokenStore inMemory() {
+    return new InMemoryTokenStore(Duration.ofSeconds(10), Duration.ofMillis(200));
+  }
+
+  /**
+   * The stored entry for {@code credential}; {@link Entry#NONE} when nothing is stored. An entry whose
+   * token was invalidated keeps its version and refresh token.
+   */
+  Mono<Entry> read(String credential);
+
+  /**
+   * Drops the stored token if its version is still {@code version}; keeps the version and refresh token.
+   * Emits whether it dropped it.
+   */
+  Mono<Boolean> invalidate(String credential, long version);
+
+  /**
+   * Takes the refresh lease for {@code owner} if nobody holds it; it lasts {@link #leaseTtl()}. Emits
+   * whether {@code owner} now holds it.
+   */
+  Mono<Boolean> acquireLease(String credential, String owner);
+
+  /** Extends {@code owner}'s lease by {@link #leaseTtl()}; emits false if {@code owner} no longer holds it. */
+  Mono<Boolean> renewLease(String credential, String owner);
+
+  /** Releases the lease if {@code owner} still holds it. */
+  Mono<Void> releaseLease(String credential, String owner);
+
+  /**
+   * Atomically: if the stored version is {@code expectedVersion} (0: nothing stored) and the lease is held
+   * by {@code owner} or by nobody, stores {@code token} and, when not null, {@code refreshToken} under a
+   * new, higher version, releases the lease and notifies {@link #published} subscribers.
+   *
+   * @return the new version, or 0 when fenced off (another version was stored, or another owner holds
+   *     the lease); nothing is written then
+   */
+  Mono<Long> publish(
+      String credential, String owner, long expectedVersion, AccessToken token, @Nullable Secret refreshToken);
+
+  /**
+   * Versions published for {@code credential} from now on, best effort: notifications may be lost, so
+   * waiters also poll every {@link #pollInterval()}. Never signals an error.
+   */
+  Flux<Long> published(String credential);
+
+  /** How long a lease lasts unless renewed: the longest a dead holder can keep the fleet waiting. */
+  Duration leaseTtl();
+
+  /** How often a waiting token source re-reads the store when no notification arrives. */
+  Duration pollInterval();
+
+  /**
+   * A stored entry. {@link #toString()} shows only the version and the token's fingerprint.
+   *
+   * @param version higher is newer; 0 when nothing was ever stored
+   * @param token the newest token, or null when none or when it was invalidated
+   * @param refreshToken the newest refresh token, or null when the grant has none or none was stored
+   */
+  record Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken) {
+    /** Nothing stored. */
+    public static final Entry NONE = new Entry(0, null, null);
+
+    @Override
+    public String toString() {
+      return "TokenStore.Entry[version=" + version + ", token=" + (token == null ? "none" : token.fingerprint())
+          + ", refreshToken=" + (refreshToken == null ? "none" : "stored") + "]";
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package io.forceflux.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.forceflux.core.auth.AccessToken;
+import io.forceflux.core.auth.Secret;
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceException;
+import io.forceflux.testkit.FakeOrg;
+import io.forceflux.testkit.FakeOrgStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/**
+ * Token sources of one process sharing {@link TokenStore#inMemory()}, and the shared-refresh protocol's edges
+ * (a dead lease holder, a failing store with and without rotation) on an in-memory store.
+ */
+class InMemoryTokenStoreTests {
+  private static final Duration BOUND = Duration.ofSeconds(60);
+
+  private static Mono<String> get(WebClient client) {
+    return client.get().uri("/services/data/v67.0/limits").retrieve().bodyToMono(String.class);
+  }
+
+  private static long round(List<WebClient> clients, int each) {
+    return Flux.fromIterable(clients)
+        .flatMap(c -> Flux.range(0, each).flatMap(i -> get(c).thenReturn(0L).onErrorReturn(1L), each))
+        .reduce(0L, Long::sum)
+        .block(BOUND);
+  }
+
+  @Test
+  void fourTokenSourcesSharingAStoreMakeOneTokenRequestPerExpiryUnderRotation() {
+    try (FakeOrg org = FakeOrg.builder().accounts(10).refreshTokenRotation(true)
+        .tokenLatency(Duration.ofMillis(50)).build().start()) {
+      OrgFixture f = new OrgFixture(org);
+      TokenStore store = TokenStore.inMemory();
+      List<WebClient> clients = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        clients.add(f.salesforce(f.tokens().tokenStore(store).build()));
+      }
+      assertThat(round(clients, 1)).isZero();
+      assertThat(org.stats().tokenRequests()).isEqualTo(1);
+
+      for (int r = 0; r < 5; r++) {
+        org.expireAllSessions();
+        assertThat(round(clients, 250)).isZero();
+      }
+
+      FakeOrgStats stats = org.stats();
+      assertThat(stats.tokenRequests()).isEqualTo(6); // 1 initial + 5 expiries
+      assertThat(stats.familyRevocations()).isZero();
+      assertThat(stats.concurrentRefreshRejected()).isZero();
+    }
+  }
+
+  @Test
+  void aLeaseWhoseHolderDiedDelaysTheRefreshByAtMostTheLeaseTtl() {
+    try (FakeOrg org = FakeOrg.builder().accounts(10).build().start()) {
+      OrgFixture f = new OrgFixture(org);
+      InMemoryTokenStore store = new InMemoryTokenStore(Duration.ofMillis(500), Duration.ofMillis(50));
+      CachingTokenSource tokens = f.tokens().tokenStore(store).build();
+      WebClient client = f.salesforce(tokens);
+      String credential = tokens.grant().credentialKey();
+      assertThat(store.acquireLease(credential, "a-process-that-died").block(BOUND)).isTrue();
+
+      long started = System.nanoTime();
+      assertThat(get(client).block(BOUND)).contains("DailyApiRequests");
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+      assertThat(millis).isBetween(400L, 1_500L);
+      assertThat(org.stats().tokenRequests()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void withoutRotationAFailingStoreMeansRefreshingLocallyAndNoFailedRequest() {
+    try (FakeOrg org = FakeOrg.builder().accounts(10).build().start()) {
+      OrgFixture f = new OrgFixture(org);
+      FailingStore store = new FailingStore(new InMemoryTokenStore(Duration.ofMillis(300), Duration.ofMillis(50)));
+      WebClient client = f.salesforce(f.tokens().tokenStore(store).build());
+      assertThat(get(client).block(BOUND)).contains("DailyApiRequests");
+
+      long warnings = warnings();
+      store.failing = true;
+      org.expireAllSessions();
+      assertThat(round(List.of(client), 100)).isZero();
+      org.expireAllSessions();
+      assertThat(round(List.of(client), 100)).isZero();
+      assertThat(org.stats().tokenRequests()).isEqualTo(3);
+      assertThat(warnings()).isEqualTo(warnings + 1); // once per outage, not per refresh
+
+      store.failing = false; // back: the next refresh publishes again
+      org.expireAllSessions();
+      assertThat(round(List.of(client), 100)).isZero();
+      assertThat(org.stats().tokenRequests()).isEqualTo(4);
+      assertThat(store.delegate.read(f.refreshGrant().credentialKey()).block(BOUND).version()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void underRotationAFailingStoreFailsTheRefreshInsteadOfRiskingTheFamily() {
+    try (FakeOrg org = FakeOrg.builder().accounts(10).refreshTokenRotation(true).build().start()) {
+      OrgFixture f = new OrgFixture(org);
+      FailingStore store = new FailingStore(new InMemoryTokenStore(Duration.ofMillis(200), Duration.ofMillis(50)));
+      WebClient client = f.salesforce(f.tokens().tokenStore(store).build());
+      assertThat(get(client).block(BOUND)).contains("DailyApiRequests"); // rotates: rotation is now known
+
+      store.failing = true;
+      org.expireAllSessions();
+      StepVerifier.create(get(client))
+          .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(SalesforceException.class, s -> {
+            assertThat(s.failureCause()).isEqualTo(FailureCause.TRANSPORT);
+            assertThat(s.recoverable()).isTrue();
+          }))
+          .verify(BOUND);
+      assertThat(org.stats().tokenRequests()).isEqualTo(1);
+      assertThat(org.stats().familyRevocations()).isZero();
+    }
+  }
+
+  private static long warnings() {
+    return TestGuards.LINES.stream().filter(l -> l.contains("shared token store unavailable")).count();
+  }
+
+  /** A store that can be made to fail every operation, as an unreachable Redis does. */
+  static final class FailingStore implements TokenStore {
+    final TokenStore delegate;
+    volatile boolean failing;
+
+    FailingStore(TokenStore delegate) {
+      this.delegate = delegate;
+    }
+
+    private <T> Mono<T> maybe(Mono<T> op) {
+      return Mono.defer(() -> failing ? Mono.error(new IllegalStateException("store down")) : op);
+    }
+
+    @Override
+    public Mono<Entry> read(String credential) {
+      return maybe(delegate.read(credential));
+    }
+
+    @Override
+    public Mono<Boolean> invalidate(String credential, long version) {
+      return maybe(delegate.invalidate(credential, version));
+    }
+
+    @Override
+    public Mono<Boolean> acquireLease(String credential, String owner) {
+      return maybe(delegate.acquireLease(credential, owner));
+    }
+
+    @Override
+    public Mono<Boolean> renewLease(String credential, String owner) {
+      return maybe(delegate.renewLease(credential, owner));
+    }
+
+    @Override
+    public Mono<Void> releaseLease(String credential, String owner) {
+      return maybe(delegate.releaseLease(credential, owner));
+    }
+
+    @Override
+    public Mono<Long> publish(
+        String credential, String owner, long expectedVersion, AccessToken token, @Nullable Secret refreshToken) {
+      return maybe(delegate.publish(credential, owner, expectedVersion, token, refreshToken));
+    }
+
+    @Override
+    public Flux<Long> published(String credential) {
+      return delegate.published(credential);
+    }
+
+    @Override
+    public Duration leaseTtl() {
+      return delegate.leaseTtl();
+    }
+
+    @Override
+    public Duration pollInterval() {
+      return delegate.pollInterval();
+    }
+  }
+}
