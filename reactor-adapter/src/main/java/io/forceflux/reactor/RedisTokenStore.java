@@ -136,6 +136,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   private final Duration connectTimeout;
   private final @Nullable TokenCipher cipher;
   private final Scheduler timer = Schedulers.parallel();
+  /** Where commands are sent from: Lettuce's endpoint lock is never taken on a Reactor Netty event loop. */
+  private final Scheduler dispatch = Schedulers.boundedElastic();
   private final Connector<StatefulRedisConnection<String, Value>> commands;
   private final Connector<StatefulRedisPubSubConnection<String, Value>> pubSub;
   private final Sinks.Many<Message> messages = Sinks.many().multicast().directBestEffort();
@@ -272,12 +274,18 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     return "RedisTokenStore[prefix=" + prefix + ", leaseTtl=" + leaseTtl + ", encrypted=" + (cipher != null) + "]";
   }
 
-  /** One Redis command on the shared connection: connecting and the command each bounded. */
+  /**
+   * One Redis command on the shared connection: connecting and the command each bounded. The command is sent
+   * from {@code dispatch}: Lettuce serializes writers with a lock (a ReentrantLock and a spin on its writer
+   * count) that a reconnect holds exclusively; callers here are often on an HTTP event loop (a 401 invalidates
+   * the shared token), which must never wait on it. Results continue on our timer threads, never inside
+   * Lettuce's I/O callbacks, which can run under that lock.
+   */
   private <T> Mono<T> run(Function<RedisReactiveCommands<String, Value>, Mono<T>> op) {
-    // publishOn: callers continue (and may send the next command) on our timer threads, never inside
-    // Lettuce's I/O callbacks, which can run under its endpoint lock.
     return commands.get().timeout(connectTimeout, timer)
+        .publishOn(dispatch)
         .flatMap(c -> op.apply(c.reactive()).timeout(commandTimeout, timer))
+        .subscribeOn(dispatch)
         .publishOn(timer);
   }
 
@@ -293,7 +301,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     return Mono.defer(() -> {
       Mono<Void> s = subscriptions.computeIfAbsent(channel, ch -> pubSub.get()
           .timeout(connectTimeout, timer)
+          .publishOn(dispatch)
           .flatMap(c -> c.reactive().subscribe(ch).timeout(commandTimeout, timer))
+          .subscribeOn(dispatch)
           .publishOn(timer)
           .cache());
       return s.doOnError(e -> subscriptions.remove(channel, s));

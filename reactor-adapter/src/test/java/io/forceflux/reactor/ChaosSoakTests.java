@@ -33,6 +33,8 @@ import reactor.core.publisher.Mono;
  * 150,000 operations, so the 200,000 of the issue take about 80 s). Every operation must complete
  * exactly once and successfully; the org's records must equal the creates the client acknowledged; the
  * token endpoint must see at most one successful refresh per expiry wave; the family is never revoked.
+ * A soak longer than the default test timeout raises it too:
+ * {@code mvn -B verify -pl reactor-adapter -am -Dsoak.minutes=60 -Dtest.timeout=70m -Dsurefire.timeout=0}.
  */
 @Tag("soak")
 class ChaosSoakTests {
