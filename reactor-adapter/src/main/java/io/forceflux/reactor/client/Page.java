@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectReader;
 
 /**
@@ -16,6 +17,8 @@ import tools.jackson.databind.ObjectReader;
  * and every record's {@code attributes.url} must be host-relative paths under {@code /services/data/}. It keeps
  * only the record count and the last record's {@code Id} (no tree, no String of the page). {@link #next} then
  * decodes records lazily with a second parser over the same bytes, so a page costs its raw size plus one record.
+ * That second pass is one {@link MappingIterator} per page: one deserialization context for all of its records,
+ * not one per record.
  *
  * <p>Not thread-safe: a page is consumed by one drain loop at a time.
  */
@@ -26,7 +29,7 @@ final class Page {
   private final long totalSize;
   private final @Nullable String lastId;
   private int taken;
-  private @Nullable JsonParser parser;
+  private @Nullable MappingIterator<?> values;
 
   private Page(byte[] body, int size, @Nullable String nextRecordsUrl, long totalSize, @Nullable String lastId) {
     this.body = body;
@@ -182,21 +185,22 @@ final class Page {
    * @return null when the page is exhausted
    * @throws SalesforceException {@link FailureCause#MALFORMED_RESPONSE} if a record does not bind to the type
    */
+  @SuppressWarnings("unchecked")
   <T> @Nullable T next(ObjectReader reader) {
     if (taken >= size) {
       close();
       return null;
     }
     try {
-      JsonParser p = parser;
-      if (p == null) {
-        p = open(reader);
-        parser = p;
+      MappingIterator<?> it = values;
+      if (it == null) {
+        it = reader.readValues(open(reader));
+        values = it;
       }
-      if (p.nextToken() != JsonToken.START_OBJECT) {
+      if (!it.hasNextValue()) {
         throw malformed("the query response changed between reads");
       }
-      T value = reader.readValue(p);
+      T value = (T) it.nextValue();
       taken++;
       if (taken == size) {
         close();
@@ -212,7 +216,10 @@ final class Page {
     }
   }
 
-  /** A parser positioned just inside the {@code records} array. */
+  /**
+   * A parser on the first record (a page that is read has one): the iterator then reads the array's elements
+   * and stops at its end.
+   */
   private JsonParser open(ObjectReader reader) {
     JsonParser p = reader.createParser(body);
     p.nextToken();
@@ -220,7 +227,10 @@ final class Page {
     while ((name = p.nextName()) != null) {
       JsonToken value = p.nextToken();
       if (name.equals("records") && value == JsonToken.START_ARRAY) {
-        return p;
+        if (p.nextToken() == JsonToken.START_OBJECT) {
+          return p;
+        }
+        break;
       }
       p.skipChildren();
     }
@@ -230,10 +240,10 @@ final class Page {
 
   /** Releases the parser; the page is then unusable. */
   void close() {
-    JsonParser p = parser;
-    if (p != null) {
-      parser = null;
-      p.close();
+    MappingIterator<?> it = values;
+    if (it != null) {
+      values = null;
+      it.close(); // closes its parser
     }
     taken = size;
   }
