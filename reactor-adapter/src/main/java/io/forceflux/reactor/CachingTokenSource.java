@@ -18,11 +18,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -33,8 +37,8 @@ import reactor.netty.http.client.HttpClient;
  * token request in flight, however many callers wait.
  *
  * <ul>
- *   <li><b>Cache hit:</b> a volatile read and a clock read; no lock, no I/O, no allocation beyond the
- *       subscription itself.
+ *   <li><b>Cache hit:</b> no lock, no I/O, no allocation. For a token with no known expiry and no inactivity
+ *       timeout (Salesforce's usual answer), two field reads; otherwise a clock read as well.
  *   <li><b>Single flight:</b> the first caller that finds no usable token elects itself (compare-and-set)
  *       and starts the token request; everyone else waits on its result. The request runs to completion
  *       even if every waiter cancels, so a refresh is never wasted.
@@ -68,7 +72,7 @@ public final class CachingTokenSource implements TokenSource {
   private final long negativeTtlMillis;
   private final long proactiveCooldownMillis;
   private final AtomicReference<State> state;
-  private final Mono<AccessToken> lazy = Mono.defer(this::current);
+  private final Mono<AccessToken> lazy = new TokenMono();
 
   private CachingTokenSource(Builder b, Refresher refresher) {
     this.scheduler = b.scheduler;
@@ -291,6 +295,64 @@ public final class CachingTokenSource implements TokenSource {
 
   private record Failure(Mono<AccessToken> mono, long until, boolean circuit, RefreshReason probeReason) {}
 
+  /**
+   * {@link #token()}: a cache hit on a token that no clock can make due is delivered without {@code defer},
+   * without a clock read and without allocating (the subscription is scalar-replaced once inlined); everything
+   * else goes through {@link #current()}.
+   */
+  private final class TokenMono extends Mono<AccessToken> {
+    @Override
+    public void subscribe(CoreSubscriber<? super AccessToken> actual) {
+      Cached c = state.get().cached;
+      if (c != null && c.timeless) {
+        actual.onSubscribe(new Hit(actual, c.token));
+        return;
+      }
+      Mono<AccessToken> mono;
+      try {
+        mono = current();
+      } catch (RuntimeException e) {
+        Operators.error(actual, Operators.onOperatorError(e, actual.currentContext()));
+        return;
+      }
+      mono.subscribe(actual);
+    }
+  }
+
+  /**
+   * The subscription of a cache hit: delivers the token on the first positive request. Plain fields suffice:
+   * Reactive Streams (rule 2.7) serializes a subscriber's calls on its subscription.
+   */
+  private static final class Hit implements Subscription {
+    private final CoreSubscriber<? super AccessToken> actual;
+    private final AccessToken token;
+    private boolean done;
+
+    Hit(CoreSubscriber<? super AccessToken> actual, AccessToken token) {
+      this.actual = actual;
+      this.token = token;
+    }
+
+    @Override
+    public void request(long n) {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (n <= 0) {
+        actual.onError(Exceptions.nullOrNegativeRequestException(n));
+        return;
+      }
+      actual.onNext(token);
+      actual.onComplete();
+    }
+
+    @Override
+    public void cancel() {
+      done = true;
+    }
+  }
+
   /** One token generation with its use tracking. */
   private final class Cached {
     final AccessToken token;
@@ -298,6 +360,8 @@ public final class CachingTokenSource implements TokenSource {
     final long expiresAtMillis;
     final long proactiveAtMillis;
     final long idleMillis;
+    /** No expiry, no idle timeout, hence no proactive refresh: usable until rejected, whatever the time. */
+    final boolean timeless;
     volatile long activityMillis;
     volatile long proactiveRetryAfter;
 
@@ -319,6 +383,8 @@ public final class CachingTokenSource implements TokenSource {
       long fromToken = idle == null ? 0 : idle.toMillis();
       long timeout = configured > 0 && fromToken > 0 ? Math.min(configured, fromToken) : Math.max(configured, fromToken);
       this.idleMillis = timeout > 0 ? Math.max(timeout - skewMillis, timeout / 2) : Long.MAX_VALUE;
+      this.timeless = expiresAtMillis == Long.MAX_VALUE && proactiveAtMillis == Long.MAX_VALUE
+          && idleMillis == Long.MAX_VALUE;
       this.activityMillis = now;
     }
 
@@ -477,8 +543,11 @@ public final class CachingTokenSource implements TokenSource {
      * connected app. Default off.
      */
     public Builder introspection(String clientId, @Nullable String clientSecret) {
+      if (Objects.requireNonNull(clientId, "clientId").isBlank()) {
+        throw new IllegalArgumentException("clientId must not be blank");
+      }
       this.introspect = true;
-      this.introspectionClientId = Objects.requireNonNull(clientId, "clientId");
+      this.introspectionClientId = clientId;
       this.introspectionClientSecret = clientSecret;
       return this;
     }
@@ -578,7 +647,7 @@ public final class CachingTokenSource implements TokenSource {
         return Mono.just(response);
       }
       AccessToken token = response.token();
-      return endpoint.introspectExpiry(token.instanceUrl(), introspection.clientId(), introspection.clientSecret(), token)
+      return endpoint.introspectExpiry(introspection.clientId(), introspection.clientSecret(), token)
           .map(exp -> new TokenResponse(token.withExpiresAt(exp), response.rotatedRefreshToken(), response.scope()))
           .defaultIfEmpty(response);
     }

@@ -6,10 +6,8 @@ import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.auth.TokenRequest;
 import io.forceflux.core.auth.TokenResponse;
 import io.forceflux.core.auth.TokenResponses;
-import io.forceflux.core.error.ErrorParser;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,14 +70,8 @@ final class TokenEndpoint {
    * Asks introspection for the token's expiry; empty when introspection is not possible or says
    * nothing useful. Failures here never fail the token: expiry stays unknown.
    */
-  Mono<Instant> introspectExpiry(URI host, String clientId, @Nullable String clientSecret, AccessToken token) {
-    String body = "token=" + java.net.URLEncoder.encode(token.value(), java.nio.charset.StandardCharsets.UTF_8)
-        + "&token_type_hint=access_token"
-        + "&client_id=" + java.net.URLEncoder.encode(clientId, java.nio.charset.StandardCharsets.UTF_8)
-        + (clientSecret == null ? ""
-            : "&client_secret=" + java.net.URLEncoder.encode(clientSecret, java.nio.charset.StandardCharsets.UTF_8));
-    TokenRequest request = new TokenRequest(URI.create(host + "/services/oauth2/introspect"),
-        MediaType.APPLICATION_FORM_URLENCODED_VALUE, java.util.Map.of("Accept", "application/json"), body);
+  Mono<Instant> introspectExpiry(String clientId, @Nullable String clientSecret, AccessToken token) {
+    TokenRequest request = TokenRequest.introspection(clientId, clientSecret, token);
     return post(request)
         .flatMap(reply -> {
           if (reply.status != 200) {
@@ -139,8 +131,4 @@ final class TokenEndpoint {
   }
 
   private record Reply(int status, @Nullable String contentType, byte[] body) {}
-
-  static SalesforceException errorOf(int status, @Nullable String contentType, byte[] body) {
-    return SalesforceException.ofTokenError(ErrorParser.parse(status, contentType, body));
-  }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -65,6 +67,50 @@ class CachingTokenSourceTests {
     assertThat(second).isSameAs(first);
     assertThat(endpoint.requests()).isEqualTo(1);
     assertThat(endpoint.paths()).containsExactly("/services/oauth2/token");
+  }
+
+  @Test
+  void aCacheHitKeepsTheSubscriptionContract() {
+    CachingTokenSource tokens = source().build();
+    AccessToken token = take(tokens.token());
+
+    // Nothing before a request, exactly one value however often it is requested, nothing after a cancel.
+    StepVerifier.create(tokens.token(), 0).expectSubscription().expectNoEvent(Duration.ZERO)
+        .thenRequest(1).expectNext(token).thenRequest(5).verifyComplete();
+    StepVerifier.create(tokens.token(), 0).thenCancel().verify(Duration.ofSeconds(5));
+    // A non-positive request is a protocol error (rule 3.9).
+    List<Throwable> errors = new CopyOnWriteArrayList<>();
+    tokens.token().subscribe(new BaseSubscriber<AccessToken>() {
+      @Override
+      protected void hookOnSubscribe(Subscription subscription) {
+        subscription.request(0);
+      }
+
+      @Override
+      protected void hookOnError(Throwable e) {
+        errors.add(e);
+      }
+    });
+    assertThat(errors).singleElement().asString().contains("Spec. Rule 3.9");
+    // The hit path sees an invalidation at once.
+    tokens.invalidate(token);
+    AccessToken next = take(tokens.token());
+    assertThat(next).isNotEqualTo(token);
+    assertThat(endpoint.requests()).isEqualTo(2);
+  }
+
+  @Test
+  void aTokenWithAnInactivityTimeoutStillTracksTimeOnEveryHit() {
+    CachingTokenSource tokens = source().sessionTimeout(Duration.ofMinutes(15)).build();
+    AccessToken token = take(tokens.token());
+
+    time.advanceTimeBy(Duration.ofMinutes(10));
+    assertThat(take(tokens.token())).isSameAs(token); // a use: the idle clock restarts
+    time.advanceTimeBy(Duration.ofMinutes(10));
+    assertThat(take(tokens.token())).isSameAs(token);
+    time.advanceTimeBy(Duration.ofMinutes(15));
+    assertThat(take(tokens.token())).isNotSameAs(token); // idle past the timeout: refreshed before use
+    assertThat(endpoint.requests()).isEqualTo(2);
   }
 
   @Test

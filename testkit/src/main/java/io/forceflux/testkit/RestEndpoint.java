@@ -470,15 +470,20 @@ final class RestEndpoint {
             g.writeStartObject();
             g.writeStringProperty("message", error.message());
             g.writeStringProperty("errorCode", error.code());
-            g.writeName("fields");
-            g.writeStartArray();
-            for (String f : error.fields()) {
-                g.writeString(f);
-            }
-            g.writeEndArray();
+            writeFields(g, error.fields());
             g.writeEndObject();
             g.writeEndArray();
         }));
+    }
+
+    /** An error's {@code "fields": [...]}, as Salesforce writes it in both of its error shapes. */
+    private static void writeFields(JsonGenerator g, List<String> fields) {
+        g.writeName("fields");
+        g.writeStartArray();
+        for (String f : fields) {
+            g.writeString(f);
+        }
+        g.writeEndArray();
     }
 
     private static Reply methodNotAllowed(Request r, String allowed) {
@@ -587,12 +592,7 @@ final class RestEndpoint {
             g.writeStartObject();
             g.writeStringProperty("statusCode", error.code());
             g.writeStringProperty("message", error.message());
-            g.writeName("fields");
-            g.writeStartArray();
-            for (String f : error.fields()) {
-                g.writeString(f);
-            }
-            g.writeEndArray();
+            writeFields(g, error.fields());
             g.writeEndObject();
             g.writeEndArray();
             g.writeEndObject();

@@ -19,6 +19,19 @@ public record TokenRequest(URI uri, String contentType, Map<String, String> head
     headers = Map.copyOf(headers);
   }
 
+  /**
+   * An OAuth token introspection request (RFC 7662) for {@code token}, to the token's own instance: Salesforce
+   * answers with {@code active} and {@code exp}, the one way to learn when a session expires.
+   *
+   * @param clientSecret null for a connected app that introspects without a secret
+   */
+  public static TokenRequest introspection(String clientId, @Nullable String clientSecret, AccessToken token) {
+    Forms.requireText(clientId, "clientId");
+    return new TokenRequest(Forms.resolve(token.instanceUrl(), "/services/oauth2/introspect"), Forms.FORM,
+        Forms.JSON, Forms.encode("token", token.value(), "token_type_hint", "access_token", "client_id", clientId,
+            "client_secret", clientSecret));
+  }
+
   /** A header value, or {@code null}. */
   public @Nullable String header(String name) {
     return headers.get(name);

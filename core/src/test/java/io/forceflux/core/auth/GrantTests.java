@@ -53,6 +53,28 @@ class GrantTests {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final KeyPair RSA = generateRsa();
 
+  // ---- introspection ----
+
+  @Test
+  void introspectionPostsTheTokenToItsOwnInstanceAndKeepsItOutOfToString() {
+    AccessToken token = AccessToken.of("00D000000000001!AQ0AQintrospected", MY_DOMAIN, NOW, GrantType.REFRESH_TOKEN);
+
+    TokenRequest request = TokenRequest.introspection(CLIENT_ID, CLIENT_SECRET, token);
+    TokenRequest noSecret = TokenRequest.introspection(CLIENT_ID, null, token);
+
+    assertThat(request.uri()).isEqualTo(URI.create("https://acme.my.salesforce.com/services/oauth2/introspect"));
+    assertThat(request.contentType()).isEqualTo("application/x-www-form-urlencoded");
+    assertThat(request.header("Accept")).isEqualTo("application/json");
+    assertThat(form(request.body())).containsExactly(
+        Map.entry("token", token.value()),
+        Map.entry("token_type_hint", "access_token"),
+        Map.entry("client_id", CLIENT_ID),
+        Map.entry("client_secret", CLIENT_SECRET));
+    assertThat(form(noSecret.body())).doesNotContainKey("client_secret");
+    assertThat(request.toString()).doesNotContain(token.value()).doesNotContain(CLIENT_SECRET);
+    assertThatThrownBy(() -> TokenRequest.introspection(" ", null, token)).isInstanceOf(IllegalArgumentException.class);
+  }
+
   // ---- refresh token ----
 
   @Test
