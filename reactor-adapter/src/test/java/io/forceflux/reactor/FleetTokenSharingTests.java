@@ -7,6 +7,7 @@ import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.Fault;
+import io.forceflux.testkit.RedisServer;
 import io.forceflux.testkit.Target;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -8,6 +8,7 @@ import io.forceflux.core.auth.GrantType;
 import io.forceflux.core.auth.RefreshTokenGrant;
 import io.forceflux.core.auth.Secret;
 import io.forceflux.testkit.FakeOrg;
+import io.forceflux.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
