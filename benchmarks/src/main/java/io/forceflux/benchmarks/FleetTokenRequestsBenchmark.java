@@ -4,16 +4,19 @@ import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.reactor.CachingTokenSource;
+import io.forceflux.reactor.RedisTokenStore;
 import io.forceflux.reactor.SessionRecoveryFilter;
 import io.forceflux.reactor.TokenStore;
 import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
+import io.forceflux.testkit.RedisServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,17 +40,25 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Token requests per session expiry for a fleet of replicas sharing one credential, with and without a shared
- * {@link TokenStore}.
+ * Token requests per session expiry for a fleet of replicas sharing one credential, without a shared
+ * {@link TokenStore} and with a real Redis one.
  *
  * <p>Each replica is a separate {@link CachingTokenSource} with its own WebClient, {@link SessionRecoveryFilter} and
- * connection pool, all in this JVM (the shared store is {@link TokenStore#inMemory()}: the same protocol the Redis
- * store runs across processes, without Redis). One invocation is one expiry: {@code expireAllSessions()}, then
- * {@value #REQUESTS_PER_REPLICA} concurrent GETs per replica, waiting for all; the score is its duration.
+ * connection pool, all in this JVM. The {@code store} parameter chooses what they share:
+ * <ul>
+ *   <li>{@code none}: nothing; each replica refreshes on its own.
+ *   <li>{@code in-memory}: one {@link TokenStore#inMemory()} (the same protocol, inside one process).
+ *   <li>{@code redis}: a real {@code redis-server} ({@link RedisServer}, started for the trial on a free loopback
+ *       port; the trial fails with an {@link IllegalStateException} if it is not installed), and each replica has its
+ *       own {@link RedisTokenStore} (its own Lettuce connections), as separate processes would have, all under one
+ *       key prefix fresh for the trial.
+ * </ul>
+ * One invocation is one expiry: {@code expireAllSessions()}, then {@value #REQUESTS_PER_REPLICA} concurrent GETs per
+ * replica, waiting for all; the score is its duration.
  *
  * <p>The {@link FleetCounters} secondary results add up, over the invocations of an iteration, the expiries and
  * what the org's token endpoint saw: divide {@code tokenRequests} (and {@code tokensIssued}) by {@code expiries} for
- * the per-expiry figure. With {@code shared=true} it is 1 at every fleet size; without, each replica obtains its own
+ * the per-expiry figure. With a shared store it is 1 at every fleet size; without, each replica obtains its own
  * token, and since the org (like Salesforce) refuses a second refresh with the same refresh token while one is in
  * flight, the refused ones ({@code concurrentRefreshRejected}) are retried with backoff and add requests and time.
  * Refresh-token rotation is off: without a shared store, replicas sharing a rotating refresh token would revoke it.
@@ -67,10 +78,14 @@ public class FleetTokenRequestsBenchmark {
   @Param({"1", "2", "4", "8"})
   public int replicas;
 
-  @Param({"false", "true"})
-  public boolean shared;
+  /** What the replicas share: {@code none}, {@code in-memory} ({@link TokenStore#inMemory()}) or {@code redis}. */
+  @Param({"none", "in-memory", "redis"})
+  public String store;
 
   private FakeOrg org;
+  private @Nullable RedisServer redis;
+  private @Nullable Thread killRedisAtExit;
+  private final List<RedisTokenStore> redisStores = new ArrayList<>();
   private final List<WebClient> clients = new ArrayList<>();
   private final List<ConnectionProvider> pools = new ArrayList<>();
   private FakeOrgStats before;
@@ -99,18 +114,44 @@ public class FleetTokenRequestsBenchmark {
 
   @Setup(Level.Trial)
   public void start() {
+    try {
+      build();
+    } catch (RuntimeException | Error e) {
+      stop();
+      throw e;
+    }
+  }
+
+  private void build() {
     org = FakeOrg.builder().accounts(10).tokenLatency(Duration.ofMillis(50)).dailyApiLimit(Long.MAX_VALUE / 2)
         .loginsPerHour(1_000_000).build().start();
     Credentials c = org.credentials();
     Grant grant = Grant.refreshToken(URI.create(org.loginUrl()), c.clientId(), c.clientSecret(), c.refreshToken());
-    TokenStore store = TokenStore.inMemory();
+    TokenStore inMemory = TokenStore.inMemory();
+    String keyPrefix = "bench-" + System.nanoTime();
+    switch (store) {
+      case "none", "in-memory" -> { }
+      case "redis" -> {
+        RedisServer server = RedisServer.start();
+        redis = server;
+        // A fork that dies in the middle must not leave redis-server behind.
+        killRedisAtExit = new Thread(server::kill, "kill-redis-server");
+        Runtime.getRuntime().addShutdownHook(killRedisAtExit);
+      }
+      default -> throw new IllegalArgumentException("unknown store: " + store + " (none, in-memory or redis)");
+    }
     SessionListener quiet = event -> { };
     for (int i = 0; i < replicas; i++) {
       CachingTokenSource.Builder tokens = CachingTokenSource.builder(grant)
           .instanceUrlPolicy(InstanceUrlPolicy.allowing(org.myDomainUrl(), org.loginUrl()))
           .listener(quiet);
-      if (shared) {
-        tokens.tokenStore(store);
+      if (store.equals("in-memory")) {
+        tokens.tokenStore(inMemory);
+      } else if (redis != null) {
+        // Its own connections, as another process would have; the one prefix makes them share the token.
+        RedisTokenStore own = RedisTokenStore.builder(redis.uri()).keyPrefix(keyPrefix).build();
+        redisStores.add(own);
+        tokens.tokenStore(own);
       }
       ConnectionProvider pool = ConnectionProvider.builder("fleet-" + i).maxConnections(64)
           .pendingAcquireMaxCount(-1).build();
@@ -159,6 +200,20 @@ public class FleetTokenRequestsBenchmark {
   @TearDown(Level.Trial)
   public void stop() {
     pools.forEach(ConnectionProvider::dispose);
-    org.close();
+    pools.clear();
+    clients.clear();
+    redisStores.forEach(RedisTokenStore::close);
+    redisStores.clear();
+    if (redis != null) {
+      redis.close();
+      redis = null;
+    }
+    if (killRedisAtExit != null) {
+      Runtime.getRuntime().removeShutdownHook(killRedisAtExit);
+      killRedisAtExit = null;
+    }
+    if (org != null) {
+      org.close();
+    }
   }
 }
