@@ -6,7 +6,8 @@
 #   --quick   short warmup and measurement, one fork, the main contenders only: under 10 minutes on 2 cores.
 #             Without it (full mode): longer runs, more forks, every parameter (about 70 minutes on 2 cores).
 #   --only    run only these benchmarks (TokenReadBenchmark, ExpiryStormBenchmark, FilterOverheadBenchmark,
-#             QueryStreamingBenchmark); SUMMARY.md is regenerated from every JSON file in the results directory.
+#             QueryStreamingBenchmark, FleetTokenRequestsBenchmark); SUMMARY.md is regenerated from every JSON
+#             file in the results directory. FleetTokenRequestsBenchmark needs redis-server on the PATH.
 #   --note    a line quoted at the top of SUMMARY.md (for example, what else was running on the machine).
 #
 # Builds nothing: it needs benchmarks/target/benchmarks.jar (from the README's build, mvn -B -q -DskipTests package).
@@ -22,7 +23,7 @@ logs="$here/target/benchmark-logs"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 usage() {
-  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 mode=full
@@ -54,14 +55,17 @@ if [[ $mode == quick ]]; then
   opts[ExpiryStormBenchmark-spring-refresh-token]="-wi 1 -i 3 -bs 1 -f 1 -p expiry=in-flight -p client=spring-security-refresh-token -p inFlight=1000"
   opts[FilterOverheadBenchmark]="-wi 3 -w 2s -i 5 -r 2s -f 1"
   opts[QueryStreamingBenchmark]="-wi 1 -w 5s -i 3 -r 5s -f 1 -prof gc"
+  # Every fleet size, without a store and with Redis (in-memory, the same protocol in one process, in full mode only).
+  opts[FleetTokenRequestsBenchmark]="-wi 1 -i 3 -bs 1 -f 1 -p store=none,redis"
 else
   opts[TokenReadBenchmark]="-wi 5 -w 2s -i 10 -r 2s -f 3 -prof gc"
   opts[ExpiryStormBenchmark]="-wi 3 -i 10 -bs 1 -f 2"
   opts[FilterOverheadBenchmark]="-wi 5 -w 5s -i 10 -r 5s -f 3"
   opts[QueryStreamingBenchmark]="-wi 2 -w 10s -i 10 -r 10s -f 2 -prof gc"
+  opts[FleetTokenRequestsBenchmark]="-wi 2 -i 10 -bs 1 -f 1"
 fi
 order=(TokenReadBenchmark ExpiryStormBenchmark ExpiryStormBenchmark-spring-refresh-token FilterOverheadBenchmark
-  QueryStreamingBenchmark)
+  QueryStreamingBenchmark FleetTokenRequestsBenchmark)
 
 selected() { # $1: run name; true when it is to run
   local class="${1%%-*}"
