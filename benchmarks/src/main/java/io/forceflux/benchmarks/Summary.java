@@ -117,6 +117,7 @@ public final class Summary {
     expiryStorm();
     filterOverhead();
     queryStreaming();
+    fleetTokenRequests();
     others();
     settings();
     environment(jdk, machine);
@@ -298,9 +299,86 @@ public final class Summary {
     }
   }
 
+  private void fleetTokenRequests() {
+    List<Run> all = of("FleetTokenRequestsBenchmark");
+    if (all.isEmpty()) {
+      return;
+    }
+    heading("Fleet token requests per expiry (`FleetTokenRequestsBenchmark`)");
+    line("N replicas share one credential, each with its own `CachingTokenSource`, WebClient, `SessionRecoveryFilter`"
+        + " and connection pool. One expiry: every session expires, then 200 `GET /limits` per replica at once;"
+        + " expiry time is until all complete. Store `none`: each replica refreshes on its own (the org refuses a"
+        + " concurrent refresh with the same refresh token; the refused ones are retried). `redis`: a real"
+        + " `redis-server`, each replica with its own `RedisTokenStore` connections, as separate processes would"
+        + " have. `in-memory`: one `TokenStore.inMemory()`. Counts are per expiry, mean over the measured expiries"
+        + " with the range across them.");
+    line("");
+    line("| Replicas | Store | Expiry time | Token requests / expiry | Tokens issued / expiry"
+        + " | Refused concurrent refreshes / expiry |");
+    line("|---:|---|---:|---:|---:|---:|");
+    List<String> stores = List.of("none", "in-memory", "redis");
+    List<Run> ordered = all.stream().sorted((a, b) -> {
+      int c = Long.compare(Long.parseLong(a.params.getOrDefault("replicas", "0")),
+          Long.parseLong(b.params.getOrDefault("replicas", "0")));
+      if (c != 0) {
+        return c;
+      }
+      int ia = stores.indexOf(a.params.getOrDefault("store", ""));
+      int ib = stores.indexOf(b.params.getOrDefault("store", ""));
+      return ia != ib ? Integer.compare(ia < 0 ? stores.size() : ia, ib < 0 ? stores.size() : ib)
+          : a.params.getOrDefault("store", "").compareTo(b.params.getOrDefault("store", ""));
+    }).toList();
+    for (Run r : ordered) {
+      line("| " + r.params.get("replicas") + " | " + r.params.get("store") + " | " + r.primary.format() + " | "
+          + perExpiry(r, "tokenRequests") + " | " + perExpiry(r, "tokensIssued") + " | "
+          + perExpiry(r, "concurrentRefreshRejected") + " |");
+    }
+    line("");
+    List<Run> redis = ordered.stream().filter(r -> "redis".equals(r.params.get("store"))).toList();
+    if (redis.isEmpty()) {
+      line("Target: exactly 1 token request per expiry with the shared Redis store at every fleet size: **not"
+          + " measured** (no `store=redis` results).");
+    } else {
+      StringBuilder verdict = new StringBuilder();
+      boolean allOne = true;
+      for (Run r : redis) {
+        double[] per = perIteration(r, "tokenRequests");
+        boolean one = per.length > 0 && Arrays.stream(per).allMatch(v -> v == 1.0);
+        allOne &= one;
+        verdict.append(" ").append(r.params.get("replicas")).append(": ")
+            .append(one ? "1" : per.length == 0 ? "not measured" : Arrays.toString(per)).append(';');
+      }
+      line("Target: exactly 1 token request per expiry with the shared Redis store at every fleet size: **"
+          + (allOne ? "met" : "not met") + "** (per expiry, by replicas:" + verdict + " every request succeeded,"
+          + " or the run would have failed).");
+    }
+    List<Run> none = ordered.stream().filter(r -> "none".equals(r.params.get("store"))).toList();
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    StringBuilder each = new StringBuilder();
+    for (Run r : none) {
+      double[] per = perIteration(r, "tokenRequests");
+      if (per.length == 0) {
+        continue;
+      }
+      double lo = Arrays.stream(per).min().orElse(Double.NaN);
+      double hi = Arrays.stream(per).max().orElse(Double.NaN);
+      min = Math.min(min, lo);
+      max = Math.max(max, hi);
+      each.append(each.length() == 0 ? "" : ", ").append(r.params.get("replicas")).append(" replica")
+          .append("1".equals(r.params.get("replicas")) ? "" : "s").append(": ")
+          .append(lo == hi ? num(lo) : num(lo) + "–" + num(hi));
+    }
+    if (each.length() > 0) {
+      line("");
+      line("Without a shared store (`none`), " + (min == max ? num(min) : "from " + num(min) + " to " + num(max))
+          + " token requests per expiry (" + each + ").");
+    }
+  }
+
   private void others() {
     Set<String> known = Set.of("TokenReadBenchmark", "ExpiryStormBenchmark", "FilterOverheadBenchmark",
-        "QueryStreamingBenchmark");
+        "QueryStreamingBenchmark", "FleetTokenRequestsBenchmark");
     Map<String, List<Run>> rest = new TreeMap<>();
     for (Run r : runs) {
       if (!known.contains(r.benchmarkClass)) {
