@@ -260,7 +260,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     return pollInterval;
   }
 
-  /** Closes the connections and the client's threads. Blocks up to ~2 s: call it at shutdown, not on an event loop. */
+  /**
+   * Closes the connections (through the client's shutdown, which closes every connection it opened) and the
+   * client's threads. Blocks up to ~2 s: call it at shutdown, not on an event loop.
+   */
   @Override
   public void close() {
     commands.close();
@@ -456,12 +459,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       });
     }
 
+    /** Refuses further use; the connection itself is closed by the client's shutdown (closing it twice warns). */
     void close() {
       closed = true;
-      Mono<C> m = current.getAndSet(null);
-      if (m != null) {
-        m.subscribe(c -> c.closeAsync(), e -> { });
-      }
+      current.set(null);
     }
   }
 
