@@ -81,7 +81,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private final SessionListener listener;
   private final int maxErrorBody;
   private final int freshRejectionLimit;
-  private final Duration attemptTimeout;
+  private final AttemptDeadlines deadlines;
   /**
    * The newest token (by {@code issued_at}) that a response was accepted with. A rejected token issued no
    * later than it has expired for real (expiries racing replays); only a token newer than anything that
@@ -97,7 +97,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     this.listener = b.listener;
     this.maxErrorBody = b.maxErrorBodyBytes;
     this.freshRejectionLimit = b.freshRejectionLimit;
-    this.attemptTimeout = b.attemptTimeout;
+    this.deadlines = new AttemptDeadlines(b.scheduler, b.attemptTimeout);
   }
 
   /** A builder for a filter taking tokens from {@code tokenSource}. */
@@ -108,8 +108,13 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   @Override
   public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
     Attempts attempts = new Attempts();
-    return Mono.defer(() -> tokenSource.token().flatMap(token -> exchange(request, next, token, attempts)))
-        .retryWhen(Retry.from(signals -> signals.concatMap(signal -> decide(signal.failure(), request, attempts))))
+    Mono<ClientResponse> attempt =
+        Mono.defer(() -> tokenSource.token().flatMap(token -> exchange(request, next, token, attempts)));
+    // The happy path pays for one onErrorResume; the retryWhen machinery (a companion sink and queue per
+    // subscription) is assembled only once a first attempt has failed in a way a replay can fix.
+    return attempt
+        .onErrorResume(Replay.class, first -> decide(first, request, attempts).then(attempt
+            .retryWhen(Retry.from(signals -> signals.concatMap(signal -> decide(signal.failure(), request, attempts))))))
         .onErrorMap(Replay.class, r -> giveUp(r.failure.withAttempts(attempts.count)));
   }
 
@@ -133,7 +138,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         || Boolean.TRUE.equals(request.attribute(IDEMPOTENT_ATTRIBUTE).orElse(null));
     return next.exchange(authorized)
         .flatMap(response -> inspect(response, request, token, attempts, idempotent))
-        .timeout(attemptTimeout, scheduler)
+        .timeout(deadlines.deadline())
         .onErrorMap(e -> !(e instanceof SalesforceException) && !(e instanceof Replay), e -> {
           SalesforceException failure = new SalesforceException(FailureCause.TRANSPORT,
               describe(request) + ": connection failed or timed out", null, attempts.count, e);
@@ -145,6 +150,10 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private Mono<ClientResponse> inspect(
       ClientResponse response, ClientRequest request, AccessToken token, Attempts attempts, boolean idempotent) {
     int status = response.statusCode().value();
+    if (status < 400) {
+      accepted(token);
+      return Mono.just(response);
+    }
     String contentType = response.headers().contentType().map(MediaType::toString).orElse("");
     boolean xml = contentType.toLowerCase(Locale.ROOT).contains("xml");
     boolean maybeSession = status == 401 || (status == 500 && xml) || (status == 400 && xml);
@@ -271,8 +280,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
       throw new SalesforceException(FailureCause.UNTRUSTED_URL,
           "request URL must be absolute or start with a single '/'", null, 1, null);
     }
-    String query = url.getRawQuery();
-    return URI.create(token.instanceUrl() + path + (query == null ? "" : "?" + query));
+    // Resolution from parsed components (RFC 3986 5.2; the path is absolute): no string to build and parse again.
+    return token.instanceUrl().resolve(url);
   }
 
   private static String describe(ClientRequest request) {
@@ -362,6 +371,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
      * The longest one attempt may take until its response headers (and, for errors this filter inspects,
      * the error body) arrive; a timed-out attempt is a {@link FailureCause#TRANSPORT} failure, replayed only
      * for idempotent methods. Default 10 minutes (Salesforce's own limit for a REST call); range 1 ms..1 h.
+     * Deadlines are checked in steps of 1/16 of it (see {@link AttemptDeadlines}): an attempt fails between
+     * the timeout and 1/16 of it later.
      */
     public Builder attemptTimeout(Duration timeout) {
       this.attemptTimeout = Objects.requireNonNull(timeout, "timeout");
