@@ -51,7 +51,7 @@ final class Page {
     String next = null;
     long total = -1;
     int count = -1;
-    String lastId = null;
+    IdBuffer lastId = new IdBuffer();
     try (JsonParser p = Json.MAPPER.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw malformed("the query response is not a JSON object");
@@ -91,7 +91,7 @@ final class Page {
                 throw malformed("a record is not a JSON object");
               }
               count++;
-              lastId = scanRecord(p);
+              scanRecord(p, lastId);
             }
           }
           default -> p.skipChildren();
@@ -115,24 +115,27 @@ final class Page {
     } else if (!Paths.isTrusted(next)) {
       throw Paths.untrusted("nextRecordsUrl", next);
     }
-    return new Page(body, count, next, total, lastId);
+    return new Page(body, count, next, total, count > 0 ? lastId.string() : null);
   }
 
-  /** Reads one record's top-level fields: its Id, and its attributes.url checked. The parser ends on its end. */
-  private static @Nullable String scanRecord(JsonParser p) {
-    String id = null;
+  /**
+   * Reads one record's top-level fields: its Id, copied into {@code id} (reused across records: only the last
+   * record's becomes a String), and its attributes.url, checked in the parser's buffer. The parser ends on the
+   * record's end.
+   */
+  private static void scanRecord(JsonParser p, IdBuffer id) {
+    id.length = -1;
     String name;
     while ((name = p.nextName()) != null) {
       JsonToken value = p.nextToken();
       if (value == JsonToken.VALUE_STRING && name.equalsIgnoreCase("Id")) {
-        id = p.getString();
+        id.copy(p);
       } else if (value == JsonToken.START_OBJECT && name.equals("attributes")) {
         String attribute;
         while ((attribute = p.nextName()) != null) {
           if (p.nextToken() == JsonToken.VALUE_STRING && attribute.equals("url")) {
-            String url = p.getString();
-            if (!Paths.isTrusted(url)) {
-              throw Paths.untrusted("a record's attributes.url", url);
+            if (!Paths.isTrusted(p.getStringCharacters(), p.getStringOffset(), p.getStringLength())) {
+              throw Paths.untrusted("a record's attributes.url", p.getString());
             }
           } else {
             p.skipChildren();
@@ -142,7 +145,25 @@ final class Page {
         p.skipChildren();
       }
     }
-    return id;
+  }
+
+  /** The last Id seen, as characters; {@code length} -1 when the record had none. */
+  private static final class IdBuffer {
+    char[] chars = new char[18];
+    int length = -1;
+
+    void copy(JsonParser p) {
+      int len = p.getStringLength();
+      if (chars.length < len) {
+        chars = new char[len];
+      }
+      System.arraycopy(p.getStringCharacters(), p.getStringOffset(), chars, 0, len);
+      length = len;
+    }
+
+    @Nullable String string() {
+      return length < 0 ? null : new String(chars, 0, length);
+    }
   }
 
   private static SalesforceException malformed(String what) {

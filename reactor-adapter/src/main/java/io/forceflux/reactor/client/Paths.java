@@ -18,8 +18,6 @@ final class Paths {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9]{15}([A-Za-z0-9]{3})?");
   private static final Pattern VERSION = Pattern.compile("\\d{1,3}\\.\\d");
-  /** Characters a Salesforce resource path is made of; no '%', '?', '#', '\\', '@', ':' or whitespace. */
-  private static final Pattern SAFE_PATH = Pattern.compile("/services/data/[A-Za-z0-9._~\\-/]{1,2000}");
 
   private Paths() {}
 
@@ -41,11 +39,40 @@ final class Paths {
    * no scheme, no authority ({@code //host}), no dot segments, no escapes, no query.
    */
   static boolean isTrusted(String url) {
-    if (!SAFE_PATH.matcher(url).matches() || url.contains("//")) {
+    return isTrusted(url.toCharArray(), 0, url.length());
+  }
+
+  /**
+   * {@link #isTrusted(String)} on {@code len} characters of {@code chars} from {@code offset}, in one pass and
+   * without allocating: the query stream checks every record's {@code attributes.url} in the parser's buffer.
+   * Allowed: {@code /services/data/} then 1 to 2,000 of {@code A-Z a-z 0-9 . _ ~ - /}, with no empty,
+   * {@code .} or {@code ..} segment after the prefix.
+   */
+  static boolean isTrusted(char[] chars, int offset, int len) {
+    int prefix = DATA.length();
+    if (len <= prefix || len > prefix + 2_000) {
       return false;
     }
-    for (String segment : url.split("/", -1)) {
-      if (segment.equals(".") || segment.equals("..")) {
+    for (int i = 0; i < prefix; i++) {
+      if (chars[offset + i] != DATA.charAt(i)) {
+        return false;
+      }
+    }
+    int segmentStart = prefix;
+    for (int i = prefix; i <= len; i++) {
+      char c = i == len ? '/' : chars[offset + i];
+      if (c == '/') {
+        int segment = i - segmentStart;
+        if (segment == 0 && i < len) {
+          return false; // "//" (an empty segment), which a resolver may read as an authority
+        }
+        if ((segment == 1 && chars[offset + segmentStart] == '.')
+            || (segment == 2 && chars[offset + segmentStart] == '.' && chars[offset + segmentStart + 1] == '.')) {
+          return false;
+        }
+        segmentStart = i + 1;
+      } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '~' || c == '-')) {
         return false;
       }
     }
