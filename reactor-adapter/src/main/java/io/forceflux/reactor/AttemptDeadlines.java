@@ -24,8 +24,8 @@ import reactor.core.scheduler.Scheduler;
  * buckets that are due; it runs only while some attempt is pending. An attempt therefore times out between its
  * timeout and 1/16 of it later.
  *
- * <p>{@link #deadline()} is the publisher for {@code Mono.timeout(Publisher)}: it emits once its attempt's deadline
- * passes, unless cancelled first (the attempt ended).
+ * <p>{@link #deadline()} is a publisher for {@code takeUntilOther} (or {@code timeout(Publisher)}): it emits once its
+ * attempt's deadline passes, unless cancelled first (the attempt ended).
  */
 final class AttemptDeadlines {
   private final Scheduler scheduler;
