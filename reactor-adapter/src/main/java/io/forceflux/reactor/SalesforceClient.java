@@ -207,6 +207,7 @@ public interface SalesforceClient {
     private SessionListener listener = SessionListener.logging();
     private Scheduler scheduler = Schedulers.parallel();
     private RecoveryPolicy recoveryPolicy = RecoveryPolicy.defaults();
+    private int freshRejectionLimit = 2;
 
     private Builder() {}
 
@@ -348,6 +349,18 @@ public interface SalesforceClient {
     }
 
     /**
+     * How many rejections of tokens obtained after a request started end it as a session-security policy
+     * failure; see {@link SessionRecoveryFilter.Builder#freshRejectionLimit}. Default 2; range 1..10.
+     */
+    public Builder freshRejectionLimit(int limit) {
+      if (limit < 1 || limit > 10) {
+        throw new IllegalArgumentException("freshRejectionLimit is out of range 1..10: " + limit);
+      }
+      this.freshRejectionLimit = limit;
+      return this;
+    }
+
+    /**
      * Validates and builds. No I/O happens here.
      *
      * @throws IllegalStateException if neither or both of a grant and a token source are set, or token-source
@@ -382,6 +395,7 @@ public interface SalesforceClient {
           .listener(listener)
           .scheduler(scheduler)
           .recoveryPolicy(recoveryPolicy)
+          .freshRejectionLimit(freshRejectionLimit)
           .build();
       WebClient.Builder web = webClientBuilder != null ? webClientBuilder.clone() : WebClient.builder();
       if (httpClient != null || webClientBuilder == null) {

@@ -55,6 +55,9 @@ class SalesforceClientBuilderTests {
     assertThatThrownBy(() -> b.batchSize(2001)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.maxPageBytes(1024)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.apiVersion("v67")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.freshRejectionLimit(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.freshRejectionLimit(11)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(b.freshRejectionLimit(1).freshRejectionLimit(10)).isSameAs(b);
     assertThat(b.pagePrefetch(0).pagePrefetch(16).batchSize(200).batchSize(2000).apiVersion("62.0")).isSameAs(b);
   }
 
