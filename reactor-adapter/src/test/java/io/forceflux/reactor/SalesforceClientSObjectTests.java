@@ -57,6 +57,19 @@ class SalesforceClientSObjectTests {
   }
 
   @Test
+  void fiveThousandConcurrentCallsThroughTheDefaultConnectionPoolAllSucceed() {
+    // Reactor Netty's shared pool (500 connections, 1,000 waiting) refuses the 1,501st concurrent request; the
+    // client's own pool queues them instead, bounded by the acquire timeout. A slow org keeps them all in flight.
+    org.faults().next(5_000, Target.API, Fault.latency(Duration.ofMillis(200)));
+    Long ok = Flux.range(0, 5_000)
+        .flatMap(i -> client.limits().map(limits -> 1L), 5_000)
+        .reduce(0L, Long::sum)
+        .block(BOUND);
+
+    assertThat(ok).isEqualTo(5_000L);
+  }
+
+  @Test
   void createsReadsUpdatesAndDeletesARecord() {
     SaveResult created = client.create("Account", Map.of("Name", "Acme", "Industry", "Energy")).block(BOUND);
     assertThat(created.success()).isTrue();
