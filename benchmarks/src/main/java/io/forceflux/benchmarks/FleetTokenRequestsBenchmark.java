@@ -1,17 +1,13 @@
 package io.forceflux.benchmarks;
 
-import io.forceflux.core.auth.Grant;
-import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.RedisTokenStore;
 import io.forceflux.reactor.SessionRecoveryFilter;
 import io.forceflux.reactor.TokenStore;
-import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.RedisServer;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +69,6 @@ import reactor.netty.resources.ConnectionProvider;
 @Measurement(iterations = 5, batchSize = 1)
 public class FleetTokenRequestsBenchmark {
   static final int REQUESTS_PER_REPLICA = 200;
-  private static final Duration BOUND = Duration.ofSeconds(120);
 
   @Param({"1", "2", "4", "8"})
   public int replicas;
@@ -82,7 +77,7 @@ public class FleetTokenRequestsBenchmark {
   @Param({"none", "in-memory", "redis"})
   public String store;
 
-  private FakeOrg org;
+  private LoopbackOrg org;
   private @Nullable RedisServer redis;
   private @Nullable Thread killRedisAtExit;
   private final List<RedisTokenStore> redisStores = new ArrayList<>();
@@ -123,10 +118,7 @@ public class FleetTokenRequestsBenchmark {
   }
 
   private void build() {
-    org = FakeOrg.builder().accounts(10).tokenLatency(Duration.ofMillis(50)).dailyApiLimit(Long.MAX_VALUE / 2)
-        .loginsPerHour(1_000_000).build().start();
-    Credentials c = org.credentials();
-    Grant grant = Grant.refreshToken(URI.create(org.loginUrl()), c.clientId(), c.clientSecret(), c.refreshToken());
+    org = LoopbackOrg.start(FakeOrg.builder().accounts(10).tokenLatency(Duration.ofMillis(50)));
     TokenStore inMemory = TokenStore.inMemory();
     String keyPrefix = "bench-" + System.nanoTime();
     switch (store) {
@@ -142,9 +134,7 @@ public class FleetTokenRequestsBenchmark {
     }
     SessionListener quiet = event -> { };
     for (int i = 0; i < replicas; i++) {
-      CachingTokenSource.Builder tokens = CachingTokenSource.builder(grant)
-          .instanceUrlPolicy(InstanceUrlPolicy.allowing(org.myDomainUrl(), org.loginUrl()))
-          .listener(quiet);
+      CachingTokenSource.Builder tokens = org.tokens().listener(quiet);
       if (store.equals("in-memory")) {
         tokens.tokenStore(inMemory);
       } else if (redis != null) {
@@ -170,7 +160,7 @@ public class FleetTokenRequestsBenchmark {
   @Setup(Level.Invocation)
   public void expire() {
     before = org.stats();
-    org.expireAllSessions();
+    org.org.expireAllSessions();
   }
 
   @Benchmark
@@ -191,10 +181,10 @@ public class FleetTokenRequestsBenchmark {
   private long wave() {
     return Flux.fromIterable(clients)
         .flatMap(client -> Flux.range(0, REQUESTS_PER_REPLICA)
-            .flatMap(i -> client.get().uri("/services/data/v67.0/limits").retrieve().toBodilessEntity()
+            .flatMap(i -> client.get().uri(LoopbackOrg.LIMITS).retrieve().toBodilessEntity()
                 .thenReturn(0L).onErrorResume(e -> Mono.just(1L)), REQUESTS_PER_REPLICA))
         .reduce(0L, Long::sum)
-        .block(BOUND);
+        .block(LoopbackOrg.BOUND);
   }
 
   @TearDown(Level.Trial)
