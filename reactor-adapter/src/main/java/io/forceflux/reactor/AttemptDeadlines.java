@@ -65,7 +65,13 @@ final class AttemptDeadlines {
     if (d.ended()) {
       unregister(d); // cancelled while subscribing
     }
-    if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+    if (!sweeping.get()) {
+      startSweep();
+    }
+  }
+
+  private void startSweep() {
+    if (sweeping.compareAndSet(false, true)) {
       sweep = scheduler.schedulePeriodically(this::sweep, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
   }
@@ -99,8 +105,8 @@ final class AttemptDeadlines {
       if (s != null) {
         s.dispose();
       }
-      if (!buckets.isEmpty() && sweeping.compareAndSet(false, true)) {
-        sweep = scheduler.schedulePeriodically(this::sweep, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+      if (!buckets.isEmpty()) {
+        startSweep();
       }
     }
   }

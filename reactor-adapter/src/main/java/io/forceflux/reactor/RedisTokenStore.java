@@ -285,9 +285,14 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
    * Lettuce's I/O callbacks, which can run under that lock.
    */
   private <T> Mono<T> run(Function<RedisReactiveCommands<String, Value>, Mono<T>> op) {
-    return commands.get().timeout(connectTimeout, timer)
+    return send(commands, c -> op.apply(c.reactive()));
+  }
+
+  /** {@link #run}'s bounds and threads, for a command on either connection. */
+  private <C extends StatefulConnection<String, Value>, T> Mono<T> send(Connector<C> connector, Function<C, Mono<T>> op) {
+    return connector.get().timeout(connectTimeout, timer)
         .publishOn(dispatch)
-        .flatMap(c -> op.apply(c.reactive()).timeout(commandTimeout, timer))
+        .flatMap(c -> op.apply(c).timeout(commandTimeout, timer))
         .subscribeOn(dispatch)
         .publishOn(timer);
   }
@@ -302,12 +307,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
   private Mono<Void> subscribed(String channel) {
     return Mono.defer(() -> {
-      Mono<Void> s = subscriptions.computeIfAbsent(channel, ch -> pubSub.get()
-          .timeout(connectTimeout, timer)
-          .publishOn(dispatch)
-          .flatMap(c -> c.reactive().subscribe(ch).timeout(commandTimeout, timer))
-          .subscribeOn(dispatch)
-          .publishOn(timer)
+      Mono<Void> s = subscriptions.computeIfAbsent(channel, ch -> send(pubSub, c -> c.reactive().subscribe(ch))
           .cache());
       return s.doOnError(e -> subscriptions.remove(channel, s));
     });

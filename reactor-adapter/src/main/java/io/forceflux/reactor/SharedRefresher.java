@@ -145,11 +145,8 @@ final class SharedRefresher implements Refresher {
    * refresh token before anyone refreshes again.
    */
   private Refreshed publish(String owner, long expected, Grant presented, Refreshed r, Attempt a) {
-    Grant next = r.rotatedGrant() != null ? r.rotatedGrant() : presented;
+    Grant next = after(presented, r);
     Secret refreshToken = refreshTokenOf(next);
-    if (refreshToken != null && !refreshToken.equals(refreshTokenOf(presented))) {
-      rotationSeen = true;
-    }
     AccessToken token = r.token();
     known = new Known(expected, token);
     publishUntilDone(owner, expected, token, refreshToken, a).subscribe(version -> {
@@ -199,12 +196,18 @@ final class SharedRefresher implements Refresher {
     Grant newest = a.newestGrant();
     return local.refresh(newest, a.reason, a.policy, a.onFailure).map(r -> {
       known = new Known(a.seen, r.token());
-      Grant next = r.rotatedGrant() != null ? r.rotatedGrant() : newest;
-      if (!Objects.equals(refreshTokenOf(next), refreshTokenOf(newest))) {
-        rotationSeen = true;
-      }
-      return new Refreshed(r.token(), next);
+      return new Refreshed(r.token(), after(newest, r));
     });
+  }
+
+  /** The grant after refreshing with {@code presented}: the rotated one, if any, which marks the credential. */
+  private Grant after(Grant presented, Refreshed r) {
+    Grant next = r.rotatedGrant() != null ? r.rotatedGrant() : presented;
+    Secret refreshToken = refreshTokenOf(next);
+    if (refreshToken != null && !refreshToken.equals(refreshTokenOf(presented))) {
+      rotationSeen = true;
+    }
+    return next;
   }
 
   /**
