@@ -2,7 +2,12 @@ package io.forceflux.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,12 +19,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The recorded Salesforce bodies in {@code shared/fixtures/salesforce-recorded}, found by walking up from the
- * working directory (CI clones the repository with {@code shared/} beside the clone root; locally it is
- * {@code /work/shared}).
+ * The recorded Salesforce bodies, {@code src/test-fixtures/salesforce-recorded} in the repository, which the
+ * build puts on every module's test classpath under {@code salesforce-recorded/}.
  */
 public final class Fixtures {
-  private static final String RELATIVE = "shared/fixtures/salesforce-recorded";
+  private static final String RESOURCE = "/salesforce-recorded/SOURCES.md";
   private static final Pattern STATUS_IN_NAME = Pattern.compile("-(\\d{3})-");
   private static final Pattern STATUS_LINE = Pattern.compile("HTTP/\\d(?:\\.\\d)?\\s+(\\d{3}).*");
   private static final Pattern HEADER = Pattern.compile("([A-Za-z0-9-]+):\\s?(.*)");
@@ -138,14 +142,23 @@ public final class Fixtures {
   }
 
   private static Path locate() {
-    Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path p = start; p != null; p = p.getParent()) {
-      Path candidate = p.resolve(RELATIVE);
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
+    URL sources = Fixtures.class.getResource(RESOURCE);
+    if (sources == null) {
+      throw new IllegalStateException("no " + RESOURCE + " on the test classpath: the build copies "
+          + "src/test-fixtures into every module's test resources");
     }
-    throw new IllegalStateException("no " + RELATIVE + " above " + start
-        + ": clone the repository with shared/ beside it (locally /work/shared)");
+    try {
+      URI uri = sources.toURI();
+      if ("jar".equals(uri.getScheme())) {
+        try {
+          FileSystems.newFileSystem(uri, Map.of());
+        } catch (FileSystemAlreadyExistsException alreadyOpen) {
+          // another fixture reader opened the jar first; Path.of finds its file system
+        }
+      }
+      return Path.of(uri).getParent();
+    } catch (URISyntaxException | IOException e) {
+      throw new IllegalStateException("cannot read the fixtures at " + sources, e);
+    }
   }
 }

@@ -3,35 +3,27 @@ package io.forceflux.testkit;
 import tools.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 
-/** The recorded Salesforce bodies in {@code shared/fixtures/salesforce-recorded}, found by walking up. */
+/**
+ * The recorded Salesforce bodies, {@code src/test-fixtures/salesforce-recorded} in the repository, read from the
+ * test classpath where the build puts them.
+ */
 final class Fixtures {
-
-    private static final Path DIR = locate();
 
     private Fixtures() {
     }
 
-    private static Path locate() {
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path p = start; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared").resolve("fixtures").resolve("salesforce-recorded");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("shared/fixtures/salesforce-recorded not found above " + start);
-    }
-
     static String text(String name) {
-        try {
-            return Files.readString(DIR.resolve(name), StandardCharsets.UTF_8);
+        try (InputStream in = Fixtures.class.getResourceAsStream("/salesforce-recorded/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("no fixture salesforce-recorded/" + name + " on the test classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
