@@ -17,8 +17,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A real {@code redis-server} child process on a free loopback port, for tests and benchmarks: no
- * persistence, bounded start (PING until PONG) and stop. Fails with a clear message when {@code redis-server}
- * is not installed (CI installs the Debian package).
+ * persistence, bounded start (PING until PONG) and stop. The binary is {@code redis-server} from the
+ * {@code PATH} when there is one; otherwise the one shipped in the {@code com.github.codemonstur:embedded-redis}
+ * jar (Linux x86-64 and arm64, macOS), extracted once per machine into the temporary directory. That jar is an
+ * optional dependency of the testkit: a project that uses {@code RedisServer} on a machine without Redis adds it
+ * (test scope). The first start prints which binary and version run, so test output says which Redis was used.
  *
  * <pre>{@code
  * try (RedisServer redis = RedisServer.start()) {
@@ -100,14 +103,13 @@ public final class RedisServer implements AutoCloseable {
         if (running()) {
             return;
         }
-        List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> command = List.of(RedisBinary.path(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--protected-mode", "no");
         Process p;
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
-            throw new IllegalStateException("redis-server is not installed or not on PATH "
-                    + "(apt-get install -y redis-server); a real Redis is needed here", e);
+            throw new IllegalStateException("could not run " + RedisBinary.path(), e);
         }
         process = p;
         long deadline = System.nanoTime() + START_BOUND.toNanos();

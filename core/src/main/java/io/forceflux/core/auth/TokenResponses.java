@@ -121,8 +121,10 @@ public final class TokenResponses {
       throw new SalesforceException(FailureCause.UNTRUSTED_URL, "instance_url is not a URL", null, 1, null);
     }
     if (!policy.allows(uri)) {
-      throw new SalesforceException(FailureCause.UNTRUSTED_URL,
-          "instance_url " + describe(uri) + " is not trusted by " + policy, null, 1, null);
+      String origin = describe(uri);
+      throw new SalesforceException(FailureCause.UNTRUSTED_URL, "instance_url " + origin + " is not trusted by "
+          + policy + "; if that origin is really yours (a fake org, a proxy), allow it on the builder: "
+          + ".instanceUrlPolicy(InstanceUrlPolicy.allowing(\"" + origin + "\"))", null, 1, null);
     }
     return uri;
   }

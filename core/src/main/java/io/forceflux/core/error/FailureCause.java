@@ -86,7 +86,8 @@ public enum FailureCause {
   UNTRUSTED_URL(Remedy.NONE,
       "A URL pointed outside the trusted Salesforce instance (an http:// instance_url, a foreign host, or a "
           + "nextRecordsUrl on another origin). ForceFlux never sends a token there. Allow-list the origin only "
-          + "if it is really yours."),
+          + "if it is really yours: instanceUrlPolicy(InstanceUrlPolicy.allowing(\"http://127.0.0.1:PORT\")) on the "
+          + "SalesforceClient or CachingTokenSource builder."),
   QUERY_LOCATOR_INVALID(Remedy.NONE,
       "The query cursor expired or belongs to a session that died. Build the query as resumable (ORDER BY Id) "
           + "so ForceFlux can continue after the last record it emitted."),

@@ -289,6 +289,14 @@ class TokenResponsesTests {
   }
 
   @Test
+  void anUntrustedInstanceUrlNamesTheBuilderCallThatAllowsItsOrigin() {
+    SalesforceException e = failure(tokenBody("http://localhost:9090"));
+
+    assertThat(e.getMessage())
+        .contains(".instanceUrlPolicy(InstanceUrlPolicy.allowing(\"http://localhost:9090\"))");
+  }
+
+  @Test
   void anAllowListWithADefaultPortMatchesTheUrlWithoutIt() {
     InstanceUrlPolicy policy = InstanceUrlPolicy.allowing("http://fake-org.test:80");
 
