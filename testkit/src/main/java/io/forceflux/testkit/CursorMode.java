@@ -1,8 +1,8 @@
 package io.forceflux.testkit;
 
 /**
- * Who may continue a query cursor ({@code nextRecordsUrl}). Salesforce's behaviour here is disputed (PROTOCOL.md
- * §0.8, §5.5), so the fake org can play either.
+ * Who may continue a query cursor ({@code nextRecordsUrl}). Salesforce's behaviour here is disputed
+ * ({@code src/docs/rest-queries.md} §4), so the fake org can play either.
  */
 public enum CursorMode {
     /** Any live session of the user that ran the query may fetch the next pages (the documented model). */

@@ -26,7 +26,8 @@ import reactor.netty.resources.LoopResources;
 /**
  * An in-process fake Salesforce org: OAuth token endpoint, REST API, SOAP login, sessions with inactivity timeouts,
  * query cursors, limits, and fault injection, served by Reactor Netty on {@code 127.0.0.1}. Error bodies are the
- * ones recorded from Salesforce (see {@code shared/PROTOCOL.md} and {@code shared/fixtures/salesforce-recorded}).
+ * ones recorded from Salesforce ({@code src/test-fixtures/salesforce-recorded}); {@code src/docs/fake-org.md} says
+ * what the fake reproduces and why.
  *
  * <pre>{@code
  * MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));

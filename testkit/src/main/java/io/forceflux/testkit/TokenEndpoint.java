@@ -335,7 +335,7 @@ final class TokenEndpoint {
 
     /**
      * The identity URL ({@code id} of a token response). A dead token gets 403 with a one-line plain-text body,
-     * as reported for Salesforce since v28 (PROTOCOL.md §1.5).
+     * as reported for Salesforce since v28 ({@code src/docs/salesforce-sessions.md} §5.4).
      */
     private Reply identity(Request r) {
         if (!r.path.equals("/id/" + auth.orgId18 + "/" + auth.userId18)) {

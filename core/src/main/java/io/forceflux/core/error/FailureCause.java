@@ -6,7 +6,8 @@ package io.forceflux.core.error;
  *
  * <p>Every session death surfaces as {@code INVALID_SESSION_ID}; the token endpoint's
  * {@code error_description} and the 401's message carry the real cause. A cause that no refresh can fix
- * is never retried blindly (PROTOCOL.md §0.4, PEERS.md §5.2).
+ * is never retried blindly. See {@code src/docs/salesforce-sessions.md} §5 (how a dead session is reported)
+ * and {@code src/docs/oauth.md} §4 (token errors and which are recoverable).
  */
 public enum FailureCause {
   SESSION_EXPIRED(Remedy.REFRESH,
