@@ -26,6 +26,6 @@ class ReadmeExampleTests {
     String readme = Files.readString(ROOT.resolve("README.md"));
 
     assertThat(readme).contains("<artifactId>forceflux-bom</artifactId>", "<artifactId>forceflux-reactor</artifactId>",
-        "implementation platform(\"io.forceflux:forceflux-bom:", "implementation(\"io.forceflux:forceflux-reactor\")");
+        "implementation(platform(\"io.forceflux:forceflux-bom:", "implementation(\"io.forceflux:forceflux-reactor\")");
   }
 }
