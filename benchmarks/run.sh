@@ -7,10 +7,10 @@
 #             Without it (full mode): longer runs, more forks, every parameter (about 70 minutes on 2 cores).
 #   --only    run only these benchmarks (TokenReadBenchmark, ExpiryStormBenchmark, FilterOverheadBenchmark,
 #             QueryStreamingBenchmark, FleetTokenRequestsBenchmark); SUMMARY.md is regenerated from every JSON
-#             file in the results directory. FleetTokenRequestsBenchmark needs redis-server on the PATH.
+#             file in the results directory. FleetTokenRequestsBenchmark runs a real Redis (the installed one, else an embedded binary).
 #   --note    a line quoted at the top of SUMMARY.md (for example, what else was running on the machine).
 #
-# Builds nothing: it needs benchmarks/target/benchmarks.jar (from the README's build, mvn -B -q -DskipTests package).
+# Builds nothing: it needs benchmarks/target/benchmarks.jar (from the README's build, ./mvnw -B -q -DskipTests package).
 # A benchmark that throws (a failed ForceFlux request, a wrong record count) is reported as FAILED and makes the
 # script exit 1 after the summary is written. JMH logs go to benchmarks/target/benchmark-logs/.
 set -euo pipefail
@@ -42,7 +42,7 @@ done
 
 if [[ ! -f "$jar" ]]; then
   echo "benchmarks jar not found: $jar" >&2
-  echo "build it first:  cd $root && mvn -B -q -DskipTests package" >&2
+  echo "build it first:  cd $root && ./mvnw -B -q -DskipTests package" >&2
   exit 2
 fi
 
