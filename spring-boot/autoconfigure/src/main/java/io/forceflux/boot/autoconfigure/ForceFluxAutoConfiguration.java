@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -39,8 +40,9 @@ public class ForceFluxAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  ForceFluxSettings forcefluxSettings(ForceFluxProperties properties) {
-    return ForceFluxSettings.of(properties, getClass().getClassLoader());
+  ForceFluxSettings forcefluxSettings(ForceFluxProperties properties, ResourceLoader resources) {
+    // The application's class loader, not this class's: it decides whether Lettuce is there.
+    return ForceFluxSettings.of(properties, resources.getClassLoader());
   }
 
   @Bean
@@ -82,6 +84,7 @@ public class ForceFluxAutoConfiguration {
       SessionState state, ObjectProvider<SessionListener> listeners) {
     return SessionRecoveryFilter.builder(tokens)
         .recoveryPolicy(settings.recoveryPolicy)
+        .freshRejectionLimit(settings.freshRejectionLimit)
         .listener(listener(state, listeners))
         .build();
   }
@@ -108,9 +111,13 @@ public class ForceFluxAutoConfiguration {
         .webClientBuilder(builders.getIfAvailable(WebClient::builder).clone().filter(state.usageRecorder()))
         .httpClient(http.client())
         .recoveryPolicy(settings.recoveryPolicy)
+        .freshRejectionLimit(settings.freshRejectionLimit)
         .listener(listener(state, listeners));
     if (settings.apiVersion != null) {
       b.apiVersion(settings.apiVersion);
+    }
+    if (settings.batchSize != null) {
+      b.batchSize(settings.batchSize);
     }
     return b.build();
   }

@@ -15,15 +15,17 @@ import org.springframework.context.annotation.Bean;
  * Boot's health support is present; {@code management.health.forceflux.enabled=false} turns it off.
  */
 @AutoConfiguration(after = ForceFluxAutoConfiguration.class)
-@ConditionalOnClass({ReactiveHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
+@ConditionalOnClass(name = {"org.springframework.boot.health.contributor.ReactiveHealthIndicator",
+    "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator"})
 @ConditionalOnBean(TokenSource.class)
-@ConditionalOnEnabledHealthIndicator("forceflux")
 public class ForceFluxHealthAutoConfiguration {
 
   /** Created by Spring. */
   public ForceFluxHealthAutoConfiguration() {}
 
+  // On the method: its condition class is only loaded once the class-level conditions found Boot's health support.
   @Bean
+  @ConditionalOnEnabledHealthIndicator("forceflux")
   @ConditionalOnMissingBean(name = "forcefluxHealthIndicator")
   ReactiveHealthIndicator forcefluxHealthIndicator(TokenSource tokens, ObjectProvider<SessionState> state) {
     return new ForceFluxHealthIndicator(tokens, state.getIfAvailable(SessionState::new));

@@ -52,6 +52,12 @@ public class ForceFluxProperties {
   /** The REST API version, like 66.0. Default: the newest the instance lists. */
   private @Nullable String apiVersion;
 
+  /**
+   * Records per query page, sent as Sforce-Query-Options batchSize (a hint: Salesforce may send fewer). Range
+   * 200..2000. Default: none sent (Salesforce uses 2000).
+   */
+  private @Nullable Integer batchSize;
+
   /** The credential. */
   private final Grant grant = new Grant();
 
@@ -102,6 +108,14 @@ public class ForceFluxProperties {
 
   public void setApiVersion(@Nullable String apiVersion) {
     this.apiVersion = apiVersion;
+  }
+
+  public @Nullable Integer getBatchSize() {
+    return batchSize;
+  }
+
+  public void setBatchSize(@Nullable Integer batchSize) {
+    this.batchSize = batchSize;
   }
 
   public Grant getGrant() {
@@ -285,6 +299,20 @@ public class ForceFluxProperties {
 
     /** How delays are randomised: full, equal or none. */
     private Jitter jitter = Jitter.FULL;
+
+    /**
+     * How many rejections of tokens obtained after a request started (and never accepted by any request) end it as a
+     * session-security policy failure instead of being replayed. Range 1..10.
+     */
+    private int freshRejectionLimit = 2;
+
+    public int getFreshRejectionLimit() {
+      return freshRejectionLimit;
+    }
+
+    public void setFreshRejectionLimit(int freshRejectionLimit) {
+      this.freshRejectionLimit = freshRejectionLimit;
+    }
 
     public int getMaxAttempts() {
       return maxAttempts;

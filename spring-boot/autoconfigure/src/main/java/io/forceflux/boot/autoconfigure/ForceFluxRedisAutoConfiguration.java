@@ -33,8 +33,9 @@ public class ForceFluxRedisAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(TokenStore.class)
-  RedisTokenStore forcefluxTokenStore(ForceFluxProperties properties, ObjectProvider<ApplicationRedis> application) {
-    ForceFluxProperties.TokenStore store = properties.getTokenStore();
+  RedisTokenStore forcefluxTokenStore(ForceFluxSettings settings, ObjectProvider<ApplicationRedis> application) {
+    // The settings bean has checked every forceflux.token-store property already.
+    ForceFluxProperties.TokenStore store = settings.tokenStore;
     String url = store.getRedisUrl();
     if (url == null) {
       ApplicationRedis app = application.getIfAvailable();

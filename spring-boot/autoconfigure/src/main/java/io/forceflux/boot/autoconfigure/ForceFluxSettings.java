@@ -33,6 +33,8 @@ final class ForceFluxSettings {
   final @Nullable Duration sessionTimeout;
   final @Nullable String apiVersion;
   final RecoveryPolicy recoveryPolicy;
+  final int freshRejectionLimit;
+  final @Nullable Integer batchSize;
   final ForceFluxProperties.Pool pool;
   final ForceFluxProperties.TokenStore tokenStore;
   private final ForceFluxProperties.Grant grant;
@@ -52,6 +54,16 @@ final class ForceFluxSettings {
           + "remove it to use the newest the instance lists.");
     }
     this.recoveryPolicy = recovery(p.getRecovery());
+    this.freshRejectionLimit = p.getRecovery().getFreshRejectionLimit();
+    if (freshRejectionLimit < 1 || freshRejectionLimit > 10) {
+      throw invalid("recovery.fresh-rejection-limit", "is out of range 1..10",
+          "Set forceflux.recovery.fresh-rejection-limit to 1..10 (default 2).");
+    }
+    this.batchSize = p.getBatchSize();
+    if (batchSize != null && (batchSize < 200 || batchSize > 2000)) {
+      throw invalid("batch-size", "is out of range 200..2000",
+          "Set forceflux.batch-size to 200..2000, or remove it to let Salesforce choose (2000).");
+    }
     this.pool = pool(p.getPool());
     this.tokenStore = p.getTokenStore();
     tokenStore(tokenStore);
