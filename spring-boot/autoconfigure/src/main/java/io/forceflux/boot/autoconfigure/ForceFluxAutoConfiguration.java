@@ -57,8 +57,9 @@ public class ForceFluxAutoConfiguration {
     return new SalesforceHttp(settings.pool);
   }
 
+  // Not needed, hence not required, when the application brings its own token source.
   @Bean
-  @ConditionalOnMissingBean
+  @ConditionalOnMissingBean({Grant.class, TokenSource.class})
   Grant forcefluxGrant(ForceFluxSettings settings) {
     return settings.grant();
   }

@@ -9,10 +9,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -24,8 +24,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(before = ForceFluxAutoConfiguration.class,
     afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(name = {"io.lettuce.core.RedisClient", "io.forceflux.reactor.RedisTokenStore"})
-@ConditionalOnExpression("${forceflux.enabled:true} and ('${forceflux.token-store.redis-url:}' != ''"
-    + " or ${forceflux.token-store.use-application-redis:false})")
+@Conditional(OnTokenStoreConfigured.class)
 public class ForceFluxRedisAutoConfiguration {
 
   /** Created by Spring. */
