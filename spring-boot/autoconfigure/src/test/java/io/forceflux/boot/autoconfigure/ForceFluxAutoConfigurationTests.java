@@ -18,7 +18,6 @@ import io.forceflux.testkit.FakeOrg;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
