@@ -27,7 +27,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * health indicator.
  *
  * <p>The Salesforce WebClient starts from a fresh {@code WebClient.Builder} (Boot's customizers apply: codecs,
- * observation) and adds the session filter to that copy only: the application's other WebClients never carry it.
+ * observation) and adds the session filter to that copy only: the application's other WebClients never carry it. It is
+ * injected only where asked for with {@link ForceFluxWebClient @ForceFluxWebClient}, never into a plain
+ * {@code WebClient} injection point.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
 @ConditionalOnClass({SalesforceClient.class, WebClient.class})
@@ -90,13 +92,14 @@ public class ForceFluxAutoConfiguration {
         .build();
   }
 
-  @Bean
+  // Not a default candidate: an unqualified WebClient injection point never receives the one that carries the token.
+  @Bean(defaultCandidate = false)
   @ForceFluxWebClient
   @ConditionalOnMissingBean(name = "forcefluxWebClient")
   WebClient forcefluxWebClient(ObjectProvider<WebClient.Builder> builders, SalesforceHttp http,
       SessionRecoveryFilter filter, SessionState state) {
     // Boot's builder bean is a prototype, and it is cloned anyway: the filter never reaches another WebClient.
-    return builders.getIfAvailable(WebClient::builder).clone()
+    return builders.getIfUnique(WebClient::builder).clone()
         .clientConnector(new ReactorClientHttpConnector(http.client()))
         .filter(state.usageRecorder())
         .filter(filter)
@@ -109,7 +112,7 @@ public class ForceFluxAutoConfiguration {
       SessionState state, ObjectProvider<WebClient.Builder> builders, ObjectProvider<SessionListener> listeners) {
     SalesforceClient.Builder b = SalesforceClient.builder()
         .tokenSource(tokens)
-        .webClientBuilder(builders.getIfAvailable(WebClient::builder).clone().filter(state.usageRecorder()))
+        .webClientBuilder(builders.getIfUnique(WebClient::builder).clone().filter(state.usageRecorder()))
         .httpClient(http.client())
         .recoveryPolicy(settings.recoveryPolicy)
         .freshRejectionLimit(settings.freshRejectionLimit)

@@ -13,6 +13,7 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /** The Salesforce token goes to the instance origin through the Salesforce WebClient, and nowhere else. */
@@ -62,5 +63,26 @@ class WebClientIsolationTests {
           .bodyToMono(String.class).block(BOUND);
       assertThat(limits).as("host-relative paths go to the instance, with the token").contains("DailyApiRequests");
     });
+  }
+
+  @Test
+  void onlyAQualifiedInjectionPointGetsTheSalesforceWebClient() {
+    Contexts.runner().withPropertyValues(Contexts.refreshToken(org)).withUserConfiguration(Injected.class)
+        .run(context -> {
+          Injected injected = context.getBean(Injected.class);
+          assertThat(injected.salesforce).isSameAs(context.getBean("forcefluxWebClient"));
+          assertThat(injected.plain.getIfAvailable()).as("an unqualified WebClient is not the Salesforce one").isNull();
+        });
+  }
+
+  /** An application component asking for both. */
+  static class Injected {
+    final WebClient salesforce;
+    final ObjectProvider<WebClient> plain;
+
+    Injected(@ForceFluxWebClient WebClient salesforce, ObjectProvider<WebClient> plain) {
+      this.salesforce = salesforce;
+      this.plain = plain;
+    }
   }
 }
