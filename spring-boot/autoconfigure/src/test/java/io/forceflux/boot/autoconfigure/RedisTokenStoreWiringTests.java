@@ -12,6 +12,8 @@ import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** {@code forceflux.token-store.*} puts the token on a real Redis, shared by every replica of the credential. */
@@ -53,6 +55,24 @@ class RedisTokenStoreWiringTests {
       });
     });
     assertThat(org.stats().tokenRequests() - before).as("the second replica adopted the stored token").isEqualTo(1);
+  }
+
+  @Test
+  void useApplicationRedisSharesOnTheRedisOfSpringDataRedisSettings() {
+    long before = org.stats().tokenRequests();
+    ApplicationContextRunner onAppRedis = Contexts.runner()
+        .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+        .withPropertyValues(Contexts.refreshToken(org))
+        .withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
+            "forceflux.token-store.use-application-redis=true", "forceflux.token-store.encryption-key=" + KEY,
+            "forceflux.token-store.key-prefix=app-redis");
+    onAppRedis.run(first -> {
+      assertThat(first).hasSingleBean(RedisTokenStore.class);
+      first.getBean(SalesforceClient.class).query("SELECT Id FROM Account").count().block(BOUND);
+      onAppRedis.run(second -> second.getBean(SalesforceClient.class).query("SELECT Id FROM Account").count()
+          .block(BOUND));
+    });
+    assertThat(org.stats().tokenRequests() - before).as("shared through the application's Redis").isEqualTo(1);
   }
 
   @Test
