@@ -110,7 +110,7 @@ final class Soql {
          * @throws Invalid {@code INVALID_TYPE}, {@code INVALID_FIELD} or another binding error
          */
         QueryResult run(DataStore data, boolean includeDeleted) throws Invalid {
-            return new SoqlPlanner(this, data).run(includeDeleted);
+            return SoqlPlanner.run(this, data, includeDeleted);
         }
     }
 }

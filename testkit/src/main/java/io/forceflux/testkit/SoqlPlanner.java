@@ -58,23 +58,28 @@ final class SoqlPlanner {
     private final Soql.Query query;
     private final DataStore data;
     private final String soql;
-    private @Nullable SObjectStore store;
+    private final SObjectStore store;
 
-    SoqlPlanner(Soql.Query query, DataStore data) {
+    private SoqlPlanner(Soql.Query query, DataStore data, SObjectStore store) {
         this.query = query;
         this.data = data;
         this.soql = query.text();
+        this.store = store;
     }
 
-    QueryResult run(boolean includeDeleted) throws Soql.Invalid {
-        SObjectStore s = data.type(query.sobject());
-        if (s == null) {
-            throw Soql.Invalid.at("INVALID_TYPE", soql, query.sobjectColumn(), "sObject type '" + query.sobject()
-                    + "' is not supported. If you are attempting to use a custom object, be sure to append the "
-                    + "'__c' after the entity name. Please reference your WSDL or the describe call for the "
-                    + "appropriate names.");
+    static QueryResult run(Soql.Query query, DataStore data, boolean includeDeleted) throws Soql.Invalid {
+        SObjectStore store = data.type(query.sobject());
+        if (store == null) {
+            throw Soql.Invalid.at("INVALID_TYPE", query.text(), query.sobjectColumn(), "sObject type '"
+                    + query.sobject() + "' is not supported. If you are attempting to use a custom object, be sure "
+                    + "to append the '__c' after the entity name. Please reference your WSDL or the describe call "
+                    + "for the appropriate names.");
         }
-        this.store = s;
+        return new SoqlPlanner(query, data, store).run(includeDeleted);
+    }
+
+    private QueryResult run(boolean includeDeleted) throws Soql.Invalid {
+        SObjectStore s = store;
         List<FieldRef> fields = new ArrayList<>();
         List<FieldRef> counted = new ArrayList<>();
         List<String> countNames = new ArrayList<>();
@@ -112,11 +117,15 @@ final class SoqlPlanner {
             residual = rest.size() == 1 ? rest.get(0) : new Soql.Junction(true, List.copyOf(rest));
         }
         RowTest test = residual == null ? null : compile(residual);
-        Comparator<Object[]> order = comparator();
+        List<FieldRef> keys = new ArrayList<>();
+        for (Soql.Order o : query.orderBy()) {
+            keys.add(bind(o.field()));
+        }
+        Comparator<Object[]> order = comparator(keys);
         List<Column> columns = QueryResult.columns(fields);
         synchronized (data) {
             SObjectStore.Snapshot snapshot = data.snapshot(s, includeDeleted, afterId);
-            QueryResult.Rows rows = rows(s, snapshot, test, order);
+            QueryResult.Rows rows = rows(s, snapshot, test, keys, order);
             if (query.countOnly()) {
                 long n = rows.size();
                 return QueryResult.count(s, query.limit() >= 0 ? Math.min(n, query.limit()) : n);
@@ -131,7 +140,7 @@ final class SoqlPlanner {
     // ---- rows ----
 
     private QueryResult.Rows rows(SObjectStore s, SObjectStore.Snapshot snapshot, @Nullable RowTest test,
-            @Nullable Comparator<Object[]> order) {
+            List<FieldRef> keys, @Nullable Comparator<Object[]> order) {
         long offset = Math.max(0, query.offset());
         long limit = query.limit();
         if (test == null && order == null) {
@@ -164,7 +173,6 @@ final class SoqlPlanner {
             return new QueryResult.Frozen(matches.slice(offset, limit));
         }
         List<Object[]> keyed = new ArrayList<>();
-        List<FieldRef> keys = orderKeys();
         for (long seq = s.next(snapshot, snapshot.lower()); seq >= 0; seq = s.next(snapshot, seq)) {
             if (test == null || test.test(seq)) {
                 Object[] row = new Object[keys.size() + 1];
@@ -203,21 +211,9 @@ final class SoqlPlanner {
 
     // ---- ORDER BY ----
 
-    private List<FieldRef> orderKeys() {
-        List<FieldRef> keys = new ArrayList<>();
-        for (Soql.Order o : query.orderBy()) {
-            keys.add(bindUnchecked(o.field()));
-        }
-        return keys;
-    }
-
     /** Null for plain Id order (the store's natural order); otherwise compares key rows, ties broken by Id. */
-    private @Nullable Comparator<Object[]> comparator() throws Soql.Invalid {
+    private @Nullable Comparator<Object[]> comparator(List<FieldRef> keys) {
         List<Soql.Order> orders = query.orderBy();
-        List<FieldRef> keys = new ArrayList<>();
-        for (Soql.Order o : orders) {
-            keys.add(bind(o.field()));
-        }
         if (keys.isEmpty() || (keys.size() == 1 && keys.get(0).isId() && !orders.get(0).descending())) {
             return null;
         }
@@ -346,14 +342,6 @@ final class SoqlPlanner {
     }
 
     // ---- names ----
-
-    private FieldRef bindUnchecked(Path path) {
-        try {
-            return bind(path);
-        } catch (Soql.Invalid e) {
-            throw new IllegalStateException("bound before", e);
-        }
-    }
 
     /** Resolves {@code Field}, {@code Owner.Name} or {@code Account.Name} (the queried type's own name). */
     private FieldRef bind(Path path) throws Soql.Invalid {
