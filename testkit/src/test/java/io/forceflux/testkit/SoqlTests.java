@@ -1,5 +1,6 @@
 package io.forceflux.testkit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -241,7 +242,7 @@ class SoqlTests {
         assertThat(count.totalSize()).isEqualTo(12);
         assertThat(run("SELECT COUNT() FROM Account LIMIT 5").totalSize()).isEqualTo(5);
         assertThat(aggregate.kind).isEqualTo(QueryResult.Kind.AGGREGATE);
-        String json = new String(Json.write(aggregate::writeAggregate), java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(Json.write(aggregate::writeAggregate), StandardCharsets.UTF_8);
         assertThat(json).isEqualTo("{\"attributes\":{\"type\":\"AggregateResult\"},\"expr0\":31,"
                 + "\"withIndustry\":30}");
         assertThat(rejected(() -> run("SELECT Name, COUNT(Id) FROM Account")))
@@ -299,6 +300,19 @@ class SoqlTests {
         Soql.Invalid type = rejected(() -> run("SELECT Id FROM Bar"));
         assertThat(type.errorCode()).isEqualTo("INVALID_TYPE");
         assertThat(type).hasMessageContaining("Column:16\nsObject type 'Bar' is not supported.");
+    }
+
+    @Test
+    void queryAllFiltersDeletedRecordsToo() throws Exception {
+        SObjectStore accounts = Objects.requireNonNull(data.type("Account"));
+        List<Object> liveApexes = List.of(id(14), id(24));
+        assertThat(data.delete(accounts, 4)).isTrue();
+
+        assertThat(column("SELECT Id FROM Account WHERE Name LIKE 'Apex%'")).isEqualTo(liveApexes);
+        assertThat(Soql.parse("SELECT Id FROM Account WHERE Name LIKE 'Apex%' AND IsDeleted = true")
+                .run(data, true).totalSize()).isEqualTo(1);
+        assertThat(Soql.parse("SELECT COUNT() FROM Account WHERE Name LIKE 'Apex%'").run(data, true).totalSize())
+                .isEqualTo(3);
     }
 
     @Test
