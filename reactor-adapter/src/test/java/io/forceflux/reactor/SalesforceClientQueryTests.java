@@ -226,7 +226,9 @@ class SalesforceClientQueryTests {
           SalesforceException s = (SalesforceException) e;
           assertThat(s.status()).isEqualTo(400);
           assertThat(s.error().message()).contains("NoSuchField__c");
-          assertThat(s.getMessage()).contains("GET /services/data/v67.0/query").doesNotContain("SELECT");
+          // The request is named by its path alone; Salesforce's own message echoes the query with a caret.
+          assertThat(s.getMessage()).contains("GET /services/data/v67.0/query failed").doesNotContain("?q=")
+              .doesNotContain("SELECT+Id");
         })
         .verify(BOUND);
   }

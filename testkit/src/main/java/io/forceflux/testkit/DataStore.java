@@ -21,6 +21,11 @@ import org.jspecify.annotations.Nullable;
 final class DataStore {
 
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    /** Standard lookup fields and the type they point at; {@code Owner.Name} follows {@code OwnerId}. */
+    private static final Map<String, String> REFERENCES = Map.of("ownerid", "User", "accountid", "Account",
+            "contactid", "Contact", "createdbyid", "User", "lastmodifiedbyid", "User");
+    private static final String[][] USERS = {{"Ada Lovelace", "ada"}, {"Grace Hopper", "grace"},
+        {"Alan Turing", "alan"}, {"Katherine Johnson", "katherine"}};
 
     /** A per-record failure, shaped like Salesforce's {@code statusCode/message/fields}. */
     record WriteError(String code, String message, List<String> fields) {
@@ -46,6 +51,35 @@ final class DataStore {
         register(new SObjectStore("Opportunity", "006", 0, false));
         register(new SObjectStore("Lead", "00Q", 0, false));
         register(new SObjectStore("Case", "500", 0, false));
+        SObjectStore users = new SObjectStore("User", SObjectStore.USER_PREFIX, 0, false);
+        register(users);
+        for (String[] user : USERS) {
+            seed(users, user[0], user[1]);
+        }
+    }
+
+    /** A User that owns generated Accounts: present from the start, not in the ledger or the counters. */
+    private static void seed(SObjectStore users, String name, String alias) {
+        long seq = users.lastSeq.incrementAndGet();
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("Id", users.id(seq));
+        node.put("Name", name);
+        node.put("Username", alias + "@fakeorg.forceflux.test");
+        node.put("Email", alias + "@example.com");
+        node.put("IsActive", true);
+        node.put("CreatedDate", "2024-01-01T00:00:00.000+0000");
+        node.put("IsDeleted", false);
+        for (String field : node.propertyNames()) {
+            users.addField(field);
+        }
+        users.overlay.put(seq, node);
+        users.created.add(seq);
+    }
+
+    /** The type a lookup field points at ({@code OwnerId} → User), or null if it is not a known lookup. */
+    @Nullable SObjectStore referenceTarget(String field) {
+        String target = REFERENCES.get(field.toLowerCase(Locale.ROOT));
+        return target == null ? null : types.get(target.toLowerCase(Locale.ROOT));
     }
 
     private void register(SObjectStore store) {

@@ -794,8 +794,10 @@ public final class FakeOrg implements AutoCloseable {
 
         /**
          * How many Accounts exist at start. They are computed from their number on demand, so a million cost no
-         * memory until written. Each has Id, Name ({@code Account 000123}), Industry, AnnualRevenue,
-         * NumberOfEmployees, External_Id__c ({@code EXT-00000123}), CreatedDate and IsDeleted.
+         * memory until written. Each has Id, Name (a word and the number: {@code Account 000001}, {@code Birch
+         * 000002}, … ten words in turn, four of them starting with "A" or "a"), Industry, AnnualRevenue,
+         * NumberOfEmployees, External_Id__c ({@code EXT-00000123}), OwnerId (one of four generated Users, so SOQL
+         * can select {@code Owner.Name}), CreatedDate and IsDeleted.
          *
          * @param accounts 0 to 100,000,000; default 10,000
          * @return this

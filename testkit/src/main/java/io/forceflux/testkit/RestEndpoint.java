@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -233,31 +232,29 @@ final class RestEndpoint {
         if (soql == null || soql.isBlank()) {
             return Reply.restError(400, "MALFORMED_QUERY", "A query string has to be specified");
         }
-        Soql.Query parsed;
+        QueryResult result;
         try {
-            parsed = Soql.parse(soql);
-        } catch (Soql.Malformed e) {
-            return Reply.restError(400, "MALFORMED_QUERY", String.valueOf(e.getMessage()));
+            result = Soql.parse(soql).run(data, all);
+        } catch (Soql.Invalid e) {
+            return Reply.restError(400, e.errorCode(), String.valueOf(e.getMessage()));
         }
-        SObjectStore store = data.type(parsed.sobject());
-        if (store == null) {
-            return Reply.restError(400, "INVALID_TYPE", "sObject type '" + parsed.sobject() + "' is not supported. "
-                    + "If you are attempting to use a custom object, be sure to append the '__c' after the entity "
-                    + "name. Please reference your WSDL or the describe call for the appropriate names.");
+        if (result.kind != QueryResult.Kind.RECORDS) {
+            return Reply.json(200, Json.write(g -> {
+                g.writeStartObject();
+                g.writeNumberProperty("totalSize", result.totalSize());
+                g.writeBooleanProperty("done", true);
+                g.writeName("records");
+                g.writeStartArray();
+                if (result.kind == QueryResult.Kind.AGGREGATE) {
+                    result.writeAggregate(g);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }));
         }
-        LinkedHashSet<String> fields = new LinkedHashSet<>();
-        for (String field : parsed.fields()) {
-            String canonical = store.field(field);
-            if (canonical == null) {
-                return invalidField(field, store);
-            }
-            fields.add(canonical);
-        }
-        SObjectStore.Snapshot snapshot = data.snapshot(store, all, parsed.afterId());
-        long total = parsed.limit() >= 0 ? Math.min(snapshot.total(), parsed.limit()) : snapshot.total();
         Instant now = auth.now();
-        QueryCursor cursor = new QueryCursor("01g" + Ids.randomBase62(15), store, List.copyOf(fields), snapshot,
-                total, now, session.token, session.userId, batchSize(r, DEFAULT_BATCH));
+        QueryCursor cursor = new QueryCursor("01g" + Ids.randomBase62(15), result, now, session.token,
+                session.userId, batchSize(r, DEFAULT_BATCH));
         return page(cursor, 0, cursor.batchSize, v, now);
     }
 
@@ -313,8 +310,6 @@ final class RestEndpoint {
                 purgeExpiredCursors(now);
             }
         }
-        long[] last = {cursor.seqBefore(offset)};
-        String urlPrefix = "/services/data/v" + v + "/sobjects/" + cursor.store.name + "/";
         byte[] body = Json.write(g -> {
             g.writeStartObject();
             g.writeNumberProperty("totalSize", cursor.total);
@@ -325,20 +320,10 @@ final class RestEndpoint {
             }
             g.writeName("records");
             g.writeStartArray();
-            for (long i = 0; i < count; i++) {
-                long seq = cursor.store.next(cursor.snapshot, last[0]);
-                if (seq < 0) {
-                    break;
-                }
-                last[0] = seq;
-                writeRecord(g, cursor.store, seq, cursor.fields, urlPrefix);
-            }
+            cursor.result.forEach(offset, count, seq -> cursor.result.writeRecord(g, seq, v));
             g.writeEndArray();
             g.writeEndObject();
         });
-        if (!done) {
-            cursor.checkpoint(offset + count, last[0]);
-        }
         return Reply.json(200, body);
     }
 

@@ -31,8 +31,14 @@ final class SObjectStore {
     private static final String[] INDUSTRIES = {"Agriculture", "Banking", "Chemicals", "Communications",
         "Construction", "Consulting", "Education", "Electronics", "Energy", "Engineering", "Finance", "Healthcare",
         "Insurance", "Manufacturing", "Media", "Retail", "Technology", "Transportation"};
+    /** First words of generated Account names: four of ten start with an A (one in lower case) for LIKE tests. */
+    private static final String[] NAME_WORDS = {"Account", "Birch", "Cedar", "Apex", "Delta", "Evergreen", "Atlas",
+        "Fjord", "arbor", "Granite"};
     static final List<String> ACCOUNT_FIELDS = List.of("Id", "Name", "Industry", "AnnualRevenue",
-            "NumberOfEmployees", "External_Id__c", "CreatedDate", "IsDeleted");
+            "NumberOfEmployees", "External_Id__c", "OwnerId", "CreatedDate", "IsDeleted");
+    /** Generated Accounts are owned in turn by the org's generated Users (key prefix 005, seqs 1..USERS). */
+    static final int USERS = 4;
+    static final String USER_PREFIX = "005";
     static final List<String> BASE_FIELDS = List.of("Id", "Name", "External_Id__c", "CreatedDate", "IsDeleted");
     static final List<String> READ_ONLY = List.of("Id", "CreatedDate", "IsDeleted");
     static final String EXTERNAL_ID = "External_Id__c";
@@ -112,6 +118,7 @@ final class SObjectStore {
         node.put("AnnualRevenue", annualRevenue(seq));
         node.put("NumberOfEmployees", employees(seq));
         node.put(EXTERNAL_ID, generatedExternalId(seq));
+        node.put("OwnerId", ownerId(seq));
         node.put("CreatedDate", SALESFORCE_DATE_TIME.format(GENERATED_EPOCH.plusSeconds(seq)));
         node.put("IsDeleted", false);
         return node;
@@ -136,15 +143,55 @@ final class SObjectStore {
             case "AnnualRevenue" -> g.writeNumber(annualRevenue(seq));
             case "NumberOfEmployees" -> g.writeNumber(employees(seq));
             case EXTERNAL_ID -> g.writeString(generatedExternalId(seq));
+            case "OwnerId" -> g.writeString(ownerId(seq));
             case "CreatedDate" -> g.writeString(SALESFORCE_DATE_TIME.format(GENERATED_EPOCH.plusSeconds(seq)));
             case "IsDeleted" -> g.writeBoolean(false);
             default -> g.writeNull();
         }
     }
 
+    /**
+     * One field's value of record {@code seq} for query evaluation: a String, Number, Boolean or null (dates are
+     * their Salesforce strings). Generated records are answered without building a node.
+     */
+    @Nullable Object value(long seq, String field) {
+        ObjectNode node = overlay.get(seq);
+        if (node != null) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (value.isNumber()) {
+                return value.doubleValue();
+            }
+            if (value.isBoolean()) {
+                return value.booleanValue();
+            }
+            return value.isString() ? value.stringValue() : value.toString();
+        }
+        return switch (field) {
+            case "Id" -> id(seq);
+            case "Name" -> accountName(seq);
+            case "Industry" -> INDUSTRIES[(int) (seq % INDUSTRIES.length)];
+            case "AnnualRevenue" -> annualRevenue(seq);
+            case "NumberOfEmployees" -> (double) employees(seq);
+            case EXTERNAL_ID -> generatedExternalId(seq);
+            case "OwnerId" -> ownerId(seq);
+            case "CreatedDate" -> SALESFORCE_DATE_TIME.format(GENERATED_EPOCH.plusSeconds(seq));
+            case "IsDeleted" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    /** {@code Account 000001}, {@code Birch 000002}, … {@code Granite 000010}, {@code Account 000011}, … */
     private static String accountName(long seq) {
+        String word = NAME_WORDS[(int) ((seq - 1) % NAME_WORDS.length)];
         String digits = Long.toString(seq);
-        return digits.length() >= 6 ? "Account " + digits : "Account " + "000000".substring(digits.length()) + digits;
+        return digits.length() >= 6 ? word + " " + digits : word + " " + "000000".substring(digits.length()) + digits;
+    }
+
+    private static String ownerId(long seq) {
+        return Ids.id(USER_PREFIX, 1 + (seq - 1) % USERS);
     }
 
     private static double annualRevenue(long seq) {

@@ -1,184 +1,116 @@
 package io.forceflux.testkit;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The SOQL subset the fake org understands:
- * {@code SELECT f1, f2 FROM Obj [WHERE Id > 'x'] [ORDER BY Id [ASC]] [LIMIT n]}, keywords in any case. Anything
- * else is a {@link Malformed} with a Salesforce-style message.
+ * The SOQL subset the fake org understands (src/docs/fake-org-soql.md lists it): {@link #parse} turns a query into
+ * a {@link Query} syntax tree, and {@link Query#run} binds it to the org's data and freezes its result. Keywords,
+ * object and field names are case-insensitive. What falls outside the subset is an {@link Invalid} carrying the
+ * errorCode and message Salesforce would send.
+ *
+ * <p>The pieces: {@link SoqlLexer} (tokens), {@link SoqlParser} (recursive descent into the records below),
+ * {@link SoqlPlanner} (names bound to fields, a predicate, a comparator, and an Id-range scan where one suffices),
+ * {@link SoqlValues} (typed comparison and LIKE), {@link QueryResult} (the frozen rows and how to write them).
  */
 final class Soql {
 
-    /** The parsed query; {@code afterId} is the {@code WHERE Id >} bound, {@code limit} -1 when absent. */
-    record Query(List<String> fields, String sobject, @Nullable String afterId, long limit) {
+    private Soql() {
     }
 
-    /** A MALFORMED_QUERY with its message. */
-    static final class Malformed extends Exception {
+    /**
+     * Parses one query.
+     *
+     * @throws Invalid a {@code MALFORMED_QUERY} pointing at the first token outside the subset
+     */
+    static Query parse(String soql) throws Invalid {
+        return new SoqlParser(soql).query();
+    }
+
+    /** A rejected query: the Salesforce errorCode and the message, positioned as Salesforce positions it. */
+    static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
+        private final String errorCode;
 
-        Malformed(String message) {
+        Invalid(String errorCode, String message) {
             super(message, null, false, false);
+            this.errorCode = errorCode;
+        }
+
+        /** E.g. {@code MALFORMED_QUERY}, {@code INVALID_FIELD}, {@code INVALID_TYPE}. */
+        String errorCode() {
+            return errorCode;
+        }
+
+        /** Salesforce's layout: the query line, a caret under the column, the row and column, then the reason. */
+        static Invalid at(String errorCode, String soql, int column, String reason) {
+            return new Invalid(errorCode, "\n" + soql + "\n" + " ".repeat(Math.max(0, column - 1))
+                    + "^\nERROR at Row:1:Column:" + column + "\n" + reason);
         }
     }
 
-    private record Token(String text, int column, boolean string) {
-    }
-
-    private final String soql;
-    private final List<Token> tokens;
-    private int pos;
-
-    private Soql(String soql) throws Malformed {
-        this.soql = soql;
-        this.tokens = tokenize(soql);
-    }
-
-    static Query parse(String soql) throws Malformed {
-        return new Soql(soql).query();
-    }
-
-    private Query query() throws Malformed {
-        keyword("SELECT");
-        List<String> fields = new ArrayList<>();
-        fields.add(identifier());
-        while (peekIs(",")) {
-            pos++;
-            fields.add(identifier());
-        }
-        keyword("FROM");
-        String sobject = identifier();
-        String afterId = null;
-        long limit = -1;
-        if (peekKeyword("WHERE")) {
-            pos++;
-            Token field = next();
-            if (field.string() || !field.text().equalsIgnoreCase("Id")) {
-                throw unexpected(field);
-            }
-            symbol(">");
-            Token value = next();
-            if (!value.string()) {
-                throw unexpected(value);
-            }
-            afterId = value.text();
-        }
-        if (peekKeyword("ORDER")) {
-            pos++;
-            keyword("BY");
-            Token field = next();
-            if (field.string() || !field.text().equalsIgnoreCase("Id")) {
-                throw unexpected(field);
-            }
-            if (peekKeyword("ASC")) {
-                pos++;
-            }
-        }
-        if (peekKeyword("LIMIT")) {
-            pos++;
-            Token n = next();
-            if (n.string() || !n.text().matches("\\d{1,9}")) {
-                throw unexpected(n);
-            }
-            limit = Long.parseLong(n.text());
-        }
-        if (pos < tokens.size()) {
-            throw unexpected(tokens.get(pos));
-        }
-        return new Query(fields, sobject, afterId, limit);
-    }
-
-    private Token next() throws Malformed {
-        if (pos >= tokens.size()) {
-            throw new Malformed(message(soql.length() + 1, "<EOF>"));
-        }
-        return tokens.get(pos++);
-    }
-
-    private boolean peekIs(String text) {
-        return pos < tokens.size() && !tokens.get(pos).string() && tokens.get(pos).text().equals(text);
-    }
-
-    private boolean peekKeyword(String keyword) {
-        return pos < tokens.size() && !tokens.get(pos).string() && tokens.get(pos).text().equalsIgnoreCase(keyword);
-    }
-
-    private void keyword(String keyword) throws Malformed {
-        Token t = next();
-        if (t.string() || !t.text().equalsIgnoreCase(keyword)) {
-            throw unexpected(t);
+    /** A dotted field path as written ({@code Owner.Name}), with the column of its first character. */
+    record Path(List<String> parts, int column) {
+        String text() {
+            return String.join(".", parts);
         }
     }
 
-    private void symbol(String symbol) throws Malformed {
-        Token t = next();
-        if (t.string() || !t.text().equals(symbol)) {
-            throw unexpected(t);
+    /** One SELECT item: a field path, or {@code COUNT(field)} with an optional alias. */
+    sealed interface Item permits Field, Count {
+    }
+
+    record Field(Path path) implements Item {
+    }
+
+    record Count(Path path, @Nullable String alias) implements Item {
+    }
+
+    /** A literal value; {@code value} is a String, Double, Boolean, LocalDate, Instant or null. */
+    record Literal(Kind kind, @Nullable Object value, String text, int column) {
+        enum Kind { STRING, NUMBER, BOOLEAN, NULL, DATE, DATETIME }
+    }
+
+    /** A WHERE condition. */
+    sealed interface Condition permits Compare, In, Like, Not, Junction {
+    }
+
+    /** {@code field op value} with op one of {@code = != < <= > >=} ({@code <>} is read as {@code !=}). */
+    record Compare(Path field, String op, Literal value) implements Condition {
+    }
+
+    record In(Path field, boolean negated, List<Literal> values) implements Condition {
+    }
+
+    /** {@code field LIKE 'pattern'}; the pattern keeps its backslash escapes so {@code \%} stays a literal %. */
+    record Like(Path field, String pattern, Literal literal) implements Condition {
+    }
+
+    record Not(Condition inner) implements Condition {
+    }
+
+    /** Conditions joined by one connective: SOQL does not let AND and OR mix without parentheses. */
+    record Junction(boolean and, List<Condition> parts) implements Condition {
+    }
+
+    record Order(Path field, boolean descending, boolean nullsFirst) {
+    }
+
+    /**
+     * A parsed query. {@code countOnly} is {@code SELECT COUNT()}; {@code limit} and {@code offset} are -1 when
+     * absent.
+     */
+    record Query(String text, List<Item> select, boolean countOnly, String sobject, int sobjectColumn,
+            @Nullable Condition where, List<Order> orderBy, long limit, long offset) {
+
+        /**
+         * Binds the query to the org's data and freezes the matching rows; the caller renders them.
+         *
+         * @param includeDeleted true for queryAll
+         * @throws Invalid {@code INVALID_TYPE}, {@code INVALID_FIELD} or another binding error
+         */
+        QueryResult run(DataStore data, boolean includeDeleted) throws Invalid {
+            return SoqlPlanner.run(this, data, includeDeleted);
         }
-    }
-
-    private String identifier() throws Malformed {
-        Token t = next();
-        if (t.string() || !Character.isLetter(t.text().charAt(0)) || isReserved(t.text())) {
-            throw unexpected(t);
-        }
-        return t.text();
-    }
-
-    private static boolean isReserved(String word) {
-        return switch (word.toUpperCase(Locale.ROOT)) {
-            case "SELECT", "FROM", "WHERE", "ORDER", "BY", "LIMIT", "ASC", "DESC", "AND", "OR", "NOT" -> true;
-            default -> false;
-        };
-    }
-
-    private Malformed unexpected(Token t) {
-        return new Malformed(message(t.column(), t.string() ? "'" + t.text() + "'" : t.text()));
-    }
-
-    private String message(int column, String token) {
-        return "\n" + soql + "\n" + " ".repeat(Math.max(0, column - 1)) + "^\nERROR at Row:1:Column:" + column
-                + "\nunexpected token: " + token;
-    }
-
-    private static List<Token> tokenize(String s) throws Malformed {
-        List<Token> result = new ArrayList<>();
-        int i = 0;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (Character.isLetterOrDigit(c) || c == '_') {
-                int start = i;
-                while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
-                    i++;
-                }
-                result.add(new Token(s.substring(start, i), start + 1, false));
-            } else if (c == '\'') {
-                int start = i;
-                StringBuilder text = new StringBuilder();
-                i++;
-                while (i < s.length() && s.charAt(i) != '\'') {
-                    if (s.charAt(i) == '\\' && i + 1 < s.length()) {
-                        i++;
-                    }
-                    text.append(s.charAt(i));
-                    i++;
-                }
-                if (i >= s.length()) {
-                    throw new Malformed("\n" + s + "\n" + " ".repeat(start) + "^\nERROR at Row:1:Column:"
-                            + (start + 1) + "\nunterminated string literal");
-                }
-                i++;
-                result.add(new Token(text.toString(), start + 1, true));
-            } else {
-                result.add(new Token(String.valueOf(c), i + 1, false));
-                i++;
-            }
-        }
-        return result;
     }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,7 +90,7 @@ class FakeOrgQueryTests {
         JsonNode record = query(token, "SELECT Id, Name, Industry, AnnualRevenue, NumberOfEmployees, "
                 + "External_Id__c, CreatedDate, IsDeleted FROM Account").json().get("records").get(2);
 
-        assertThat(record.get("Name").stringValue()).isEqualTo("Account 000003");
+        assertThat(record.get("Name").stringValue()).isEqualTo("Cedar 000003");
         assertThat(record.get("Industry").isString()).isTrue();
         assertThat(record.get("AnnualRevenue").isNumber()).isTrue();
         assertThat(record.get("NumberOfEmployees").isNumber()).isTrue();
@@ -97,7 +99,7 @@ class FakeOrgQueryTests {
                 .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\+0000");
         assertThat(record.get("IsDeleted").booleanValue()).isFalse();
         assertThat(org.record("Account", record.get("Id").stringValue())).hasValueSatisfying(
-                m -> assertThat(m).containsEntry("Name", "Account 000003"));
+                m -> assertThat(m).containsEntry("Name", "Cedar 000003"));
     }
 
     @Test
@@ -152,9 +154,9 @@ class FakeOrgQueryTests {
     void anythingOutsideTheSubsetIsAMalformedQuery() {
         start(b -> b.accounts(10));
         String token = OAuth.accessToken(org);
-        for (String soql : List.of("SELECT FROM Account", "SELECT Id FROM Account WHERE Name = 'x'",
-                "SELECT COUNT() FROM Account", "SELECT Id FROM Account ORDER BY Name", "SELECT Id Account",
-                "SELECT Id FROM Account LIMIT", "SELECT Id FROM Account ORDER BY Id DESC", "DELETE FROM Account")) {
+        for (String soql : List.of("SELECT FROM Account", "SELECT Id FROM Account WHERE Name == 'x'",
+                "SELECT COUNT(*) FROM Account", "SELECT Id FROM Account GROUP BY Name", "SELECT Id Account",
+                "SELECT Id FROM Account LIMIT", "SELECT Id FROM Account ORDER BY Id DOWN", "DELETE FROM Account")) {
             Http.Response response = query(token, soql);
             assertThat(response.status()).as(soql).isEqualTo(400);
             assertThat(response.json().get(0).get("errorCode").stringValue()).as(soql).isEqualTo("MALFORMED_QUERY");
@@ -165,16 +167,87 @@ class FakeOrgQueryTests {
     }
 
     @Test
-    void anUnknownFieldGetsTheRecordedInvalidFieldShape() {
+    void anUnknownFieldGetsTheRecordedInvalidFieldShapeWithTheQueryWording() {
         start(b -> b.accounts(10));
         String token = OAuth.accessToken(org);
 
         Http.Response response = query(token, "SELECT Id, foo FROM Account");
 
         assertThat(response.status()).isEqualTo(400);
-        JsonNode expected = Json.MAPPER.readTree(Fixtures.text("rest-400-invalid-field.json")
-                .replace("of type Bar", "of type Account"));
-        assertThat(response.json()).isEqualTo(expected);
+        JsonNode recorded = Fixtures.json("rest-400-invalid-field.json");
+        assertThat(response.json().get(0).propertyNames())
+                .containsExactlyInAnyOrderElementsOf(recorded.get(0).propertyNames());
+        assertThat(response.json().get(0).get("errorCode").stringValue()).isEqualTo("INVALID_FIELD");
+        assertThat(response.json().get(0).get("message").stringValue())
+                .isEqualTo("\nSELECT Id, foo FROM Account\n           ^\nERROR at Row:1:Column:12\n"
+                        + "No such column 'foo' on entity 'Account'. If you are attempting to use a custom field, be "
+                        + "sure to append the '__c' after the custom field name. Please reference your WSDL or the "
+                        + "describe call for the appropriate names.");
+    }
+
+    @Test
+    void aLookupIsWrittenAsANestedRecordAndCountsAsTheirOwnShapes() {
+        start(b -> b.accounts(10));
+        String token = OAuth.accessToken(org);
+
+        JsonNode page = query(token, "SELECT Name, Owner.Name, Owner.Email FROM Account WHERE Id IN ('"
+                + ids(query(token, "SELECT Id FROM Account LIMIT 1").json()).get(0) + "')").json();
+        JsonNode count = query(token, "SELECT COUNT() FROM Account WHERE Name LIKE 'a%'").json();
+        JsonNode aggregate = query(token, "SELECT COUNT(Id) total FROM Account").json();
+
+        JsonNode owner = page.get("records").get(0).get("Owner");
+        assertThat(page.get("records").get(0).propertyNames()).containsExactly("attributes", "Name", "Owner");
+        assertThat(owner.propertyNames()).containsExactly("attributes", "Name", "Email");
+        assertThat(owner.get("attributes").get("type").stringValue()).isEqualTo("User");
+        assertThat(owner.get("attributes").get("url").stringValue())
+                .matches("/services/data/v67\\.0/sobjects/User/005\\w{15}");
+        assertThat(owner.get("Name").stringValue()).isEqualTo("Ada Lovelace");
+        assertThat(count.toString()).isEqualTo("{\"totalSize\":4,\"done\":true,\"records\":[]}");
+        assertThat(aggregate.toString()).isEqualTo("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":"
+                + "{\"type\":\"AggregateResult\"},\"total\":10}]}");
+    }
+
+    @Test
+    void aCreatedRecordWithoutOwnerHasANullOwner() {
+        start(b -> b.accounts(0));
+        String token = OAuth.accessToken(org);
+        Http.postJson(org.instanceUrl() + "/services/data/v67.0/sobjects/Account/", token, "{\"Name\":\"Solo\"}");
+
+        JsonNode record = query(token, "SELECT Name, Owner.Name FROM Account").json().get("records").get(0);
+
+        assertThat(record.get("Owner").isNull()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(CursorMode.class)
+    void aFilteredSortedResultPagesStablyWhileRecordsChange(CursorMode mode) {
+        start(b -> b.accounts(5000).cursorMode(mode));
+        String token = OAuth.accessToken(org);
+        String soql = "SELECT Id, Name FROM Account WHERE Name LIKE 'A%' AND NumberOfEmployees > 100 "
+                + "ORDER BY Name DESC";
+        JsonNode page = query(token, soql, "Sforce-Query-Options", "batchSize=300").json();
+        long total = page.get("totalSize").longValue();
+        String sobjects = org.instanceUrl() + "/services/data/v67.0/sobjects/Account/";
+        String created = Http.postJson(sobjects, token, "{\"Name\":\"Azz late\",\"NumberOfEmployees\":999}")
+                .json().get("id").stringValue();
+        String renamed = ids(page).get(0);
+        assertThat(Http.patchJson(sobjects + renamed, token, "{\"Name\":\"Banana\"}").status()).isEqualTo(204);
+
+        List<String> names = new ArrayList<>();
+        List<String> seen = new ArrayList<>(ids(page));
+        page.get("records").forEach(r -> names.add(r.get("Name").stringValue()));
+        while (!page.get("done").booleanValue()) {
+            page = next(token, page).json();
+            seen.addAll(ids(page));
+            page.get("records").forEach(r -> names.add(r.get("Name").stringValue()));
+        }
+
+        assertThat(total).isBetween(1500L, 2000L);
+        assertThat(seen).hasSize((int) total).doesNotHaveDuplicates().doesNotContain(created);
+        assertThat(names.subList(1, names.size())).allSatisfy(n -> assertThat(n).startsWithIgnoringCase("a"))
+                .isSortedAccordingTo(String.CASE_INSENSITIVE_ORDER.reversed());
+        assertThat(query(token, "SELECT COUNT() FROM Account WHERE Name LIKE 'A%' AND NumberOfEmployees > 100")
+                .json().get("totalSize").longValue()).as("one renamed away, one created").isEqualTo(total);
     }
 
     @Test
@@ -187,7 +260,7 @@ class FakeOrgQueryTests {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get(0).get("errorCode").stringValue()).isEqualTo("INVALID_TYPE");
         assertThat(response.json().get(0).get("message").stringValue())
-                .startsWith("sObject type 'Bar' is not supported.");
+                .contains("\nsObject type 'Bar' is not supported.");
     }
 
     @Test
@@ -349,7 +422,7 @@ class FakeOrgQueryTests {
 
         assertThat(count).isEqualTo(1_000_000);
         assertThat(pages).isEqualTo(500);
-        assertThat(page.get("records").get(1999).get("Name").stringValue()).isEqualTo("Account 1000000");
+        assertThat(page.get("records").get(1999).get("Name").stringValue()).isEqualTo("Granite 1000000");
         assertThat(org.records("Account")).isEmpty();
         assertThat(org.count("Account")).isEqualTo(1_000_000);
         assertThat(org.materialized("Account")).as("records held in memory").isZero();
