@@ -96,7 +96,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     this.policy = b.recoveryPolicy;
     this.scheduler = b.scheduler;
     this.clock = b.clock != null ? b.clock : new SchedulerClock(b.scheduler);
-    this.listener = b.listener;
+    this.listener = IsolatedListener.of(b.listener);
     this.maxErrorBody = b.maxErrorBodyBytes;
     this.freshRejectionLimit = b.freshRejectionLimit;
     this.deadlines = new AttemptDeadlines(b.scheduler, b.attemptTimeout);
