@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -323,13 +324,16 @@ public final class CachingTokenSource implements TokenSource {
   }
 
   /**
-   * The subscription of a cache hit: delivers the token on the first positive request. Plain fields suffice:
-   * Reactive Streams (rule 2.7) serializes a subscriber's calls on its subscription.
+   * The subscription of a cache hit: delivers the token on the first positive request. Rule 2.7 asks subscribers
+   * to serialize request and cancel, but operators cancel from other threads (a timeout, takeUntilOther), so
+   * the first request or cancel wins by compare-and-set: never two deliveries, never a delivery after a cancel
+   * that won.
    */
   private static final class Hit implements Subscription {
+    private static final AtomicIntegerFieldUpdater<Hit> DONE = AtomicIntegerFieldUpdater.newUpdater(Hit.class, "done");
     private final CoreSubscriber<? super AccessToken> actual;
     private final AccessToken token;
-    private boolean done;
+    private volatile int done;
 
     Hit(CoreSubscriber<? super AccessToken> actual, AccessToken token) {
       this.actual = actual;
@@ -338,10 +342,9 @@ public final class CachingTokenSource implements TokenSource {
 
     @Override
     public void request(long n) {
-      if (done) {
+      if (done != 0 || !DONE.compareAndSet(this, 0, 1)) {
         return;
       }
-      done = true;
       if (n <= 0) {
         actual.onError(Exceptions.nullOrNegativeRequestException(n));
         return;
@@ -352,7 +355,7 @@ public final class CachingTokenSource implements TokenSource {
 
     @Override
     public void cancel() {
-      done = true;
+      done = 1;
     }
   }
 
