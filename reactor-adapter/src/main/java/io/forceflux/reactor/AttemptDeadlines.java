@@ -61,7 +61,14 @@ final class AttemptDeadlines {
     // The bucket whose sweep comes at or after the deadline.
     long bucket = Math.floorDiv(now + timeoutMillis + tickMillis - 1, tickMillis);
     d.bucket = bucket;
-    buckets.computeIfAbsent(bucket, b -> ConcurrentHashMap.newKeySet()).add(d);
+    // Added inside compute, atomically with the bucket's lookup: the sweep drops an empty bucket with
+    // computeIfPresent on the same key, so it can never drop one between this lookup and this add (that lost
+    // the deadline: the attempt never timed out).
+    buckets.compute(bucket, (b, set) -> {
+      Set<Deadline> s = set != null ? set : ConcurrentHashMap.newKeySet();
+      s.add(d);
+      return s;
+    });
     if (d.ended()) {
       unregister(d); // cancelled while subscribing
     }
@@ -91,11 +98,10 @@ final class AttemptDeadlines {
         for (Deadline d : set) {
           d.fire();
         }
-        if (set.isEmpty()) {
-          buckets.remove(e.getKey(), set);
-        }
-      } else if (e.getValue().isEmpty()) {
-        buckets.remove(e.getKey(), e.getValue());
+      }
+      if (e.getValue().isEmpty()) {
+        // Atomic with register's compute on the same key: a set is dropped only while it is really empty.
+        buckets.computeIfPresent(e.getKey(), (k, set) -> set.isEmpty() ? null : set);
       }
     }
     if (buckets.isEmpty()) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -78,7 +79,7 @@ public final class CachingTokenSource implements TokenSource {
     this.scheduler = b.scheduler;
     this.clock = b.clock != null ? b.clock : new SchedulerClock(b.scheduler);
     this.policy = b.recoveryPolicy;
-    this.listener = isolate(b.listener);
+    this.listener = IsolatedListener.of(b.listener);
     this.refresher = refresher;
     this.skewMillis = b.clockSkew.toMillis();
     this.idleTimeoutMillis = b.sessionTimeout == null ? 0 : b.sessionTimeout.toMillis();
@@ -87,7 +88,7 @@ public final class CachingTokenSource implements TokenSource {
     this.probeMillis = b.circuitProbeInterval.toMillis();
     this.negativeTtlMillis = b.negativeCacheTtl.toMillis();
     this.proactiveCooldownMillis = b.proactiveCooldown.toMillis();
-    this.state = new AtomicReference<>(new State(null, null, null, b.grant));
+    this.state = new AtomicReference<>(new State(null, null, null, b.grant, RefreshReason.INITIAL));
   }
 
   /** A builder for a token source using {@code grant}. */
@@ -108,7 +109,7 @@ public final class CachingTokenSource implements TokenSource {
       if (s.cached == null || !s.cached.token.equals(rejected)) {
         return; // already moved on: a stale rejection never discards a newer token
       }
-      if (state.compareAndSet(s, s.withCached(null, s.inflight))) {
+      if (state.compareAndSet(s, new State(null, s.inflight, s.failure, s.grant, RefreshReason.REJECTED))) {
         LOG.debug("token {} rejected; next caller refreshes", rejected.fingerprint());
         refresher.rejected(rejected);
         return;
@@ -161,7 +162,7 @@ public final class CachingTokenSource implements TokenSource {
         }
         // Expired or idle: it must not be used. Drop it and refresh (or join the refresh).
         if (s.inflight != null) {
-          return s.inflight.asMono();
+          return waitFor(s.inflight);
         }
         Mono<AccessToken> started = startRefresh(s, due);
         if (started != null) {
@@ -170,12 +171,12 @@ public final class CachingTokenSource implements TokenSource {
         continue;
       }
       if (s.inflight != null) {
-        return s.inflight.asMono();
+        return waitFor(s.inflight);
       }
       if (s.failure != null && now < s.failure.until) {
         return s.failure.mono;
       }
-      Mono<AccessToken> started = startRefresh(s, s.failure != null ? s.failure.probeReason : RefreshReason.INITIAL);
+      Mono<AccessToken> started = startRefresh(s, s.failure != null ? s.failure.probeReason : s.next);
       if (started != null) {
         return started;
       }
@@ -186,7 +187,7 @@ public final class CachingTokenSource implements TokenSource {
   private @Nullable Mono<AccessToken> startRefresh(State s, RefreshReason reason) {
     Sinks.One<AccessToken> sink = Sinks.one();
     boolean background = reason == RefreshReason.PROACTIVE;
-    State next = new State(background ? s.cached : null, sink, s.failure, s.grant);
+    State next = new State(background ? s.cached : null, sink, s.failure, s.grant, s.next);
     if (!state.compareAndSet(s, next)) {
       return null;
     }
@@ -195,7 +196,15 @@ public final class CachingTokenSource implements TokenSource {
         .subscribe(
             response -> completed(sink, response, reason, started),
             error -> failed(sink, error, reason, s.cached));
-    return sink.asMono();
+    return waitFor(sink);
+  }
+
+  /**
+   * Joins a refresh. Every waiter gets its own copy of a failure: one shared instance would collect a
+   * suppressed exception from every {@code block()} that throws it.
+   */
+  private static Mono<AccessToken> waitFor(Sinks.One<AccessToken> sink) {
+    return sink.asMono().onErrorMap(SalesforceException.class, SalesforceException::copyForReceiver);
   }
 
   private void completed(Sinks.One<AccessToken> sink, Refreshed refreshed, RefreshReason reason, long startedMillis) {
@@ -204,7 +213,7 @@ public final class CachingTokenSource implements TokenSource {
     while (true) {
       State s = state.get();
       Grant grant = refreshed.rotatedGrant != null ? refreshed.rotatedGrant : s.grant;
-      if (state.compareAndSet(s, new State(cached, null, null, grant))) {
+      if (state.compareAndSet(s, new State(cached, null, null, grant, RefreshReason.INITIAL))) {
         if (s.failure != null && s.failure.circuit) {
           emit(new SessionEvent.CircuitClosed(clock.instant()));
         }
@@ -221,9 +230,11 @@ public final class CachingTokenSource implements TokenSource {
         : new SalesforceException(FailureCause.UNKNOWN, "token refresh failed: " + error.getClass().getSimpleName(),
             null, 1, error);
     long now = clock.millis();
-    if (reason == RefreshReason.PROACTIVE && previous != null) {
+    if (reason == RefreshReason.PROACTIVE && previous != null && e.recoverable()) {
       // Keep serving the still-valid token (it has not expired yet); try again after a cooldown so a
       // failing endpoint is not hammered. If it never recovers, the expiry path reports the failure.
+      // A failure no retry can fix (a revoked grant) opens the circuit below like any other refresh:
+      // re-presenting the grant every cooldown would only repeat the verdict.
       previous.proactiveRetryAfter = now + proactiveCooldownMillis;
       while (true) {
         State s = state.get();
@@ -236,12 +247,13 @@ public final class CachingTokenSource implements TokenSource {
     }
     boolean circuit = !e.recoverable();
     long until = now + (circuit ? probeMillis : negativeTtlMillis);
-    Failure failure = new Failure(Mono.error(e), until, circuit, reason == RefreshReason.PROACTIVE
-        ? RefreshReason.EXPIRED : reason);
+    // Each caller served from the cached failure gets its own copy (see waitFor).
+    Failure failure = new Failure(Mono.error(e::copyForReceiver), until, circuit,
+        reason == RefreshReason.PROACTIVE ? RefreshReason.EXPIRED : reason);
     while (true) {
       State s = state.get();
       Cached keep = s.cached;
-      if (state.compareAndSet(s, new State(circuit ? null : keep, null, failure, s.grant))) {
+      if (state.compareAndSet(s, new State(circuit ? null : keep, null, failure, s.grant, s.next))) {
         break;
       }
     }
@@ -260,16 +272,6 @@ public final class CachingTokenSource implements TokenSource {
     listener.onEvent(event);
   }
 
-  private static SessionListener isolate(SessionListener listener) {
-    return event -> {
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException e) {
-        LOG.warn("session listener threw {}; event dropped", e.getClass().getName());
-      }
-    };
-  }
-
   /** What a refresh produced: the token and, after rotation, the grant that presents the new refresh token. */
   record Refreshed(AccessToken token, @Nullable Grant rotatedGrant) {}
 
@@ -282,14 +284,16 @@ public final class CachingTokenSource implements TokenSource {
     default void rejected(AccessToken token) {}
   }
 
+  /** {@code next}: why the next refresh without a cached token happens (INITIAL, or REJECTED after invalidate). */
   private record State(
-      @Nullable Cached cached, Sinks.@Nullable One<AccessToken> inflight, @Nullable Failure failure, Grant grant) {
+      @Nullable Cached cached, Sinks.@Nullable One<AccessToken> inflight, @Nullable Failure failure, Grant grant,
+      RefreshReason next) {
     State withCached(@Nullable Cached cached, Sinks.@Nullable One<AccessToken> inflight) {
-      return new State(cached, inflight, failure, grant);
+      return new State(cached, inflight, failure, grant, next);
     }
 
     State withFailure(@Nullable Failure failure) {
-      return new State(cached, inflight, failure, grant);
+      return new State(cached, inflight, failure, grant, next);
     }
   }
 
@@ -320,13 +324,16 @@ public final class CachingTokenSource implements TokenSource {
   }
 
   /**
-   * The subscription of a cache hit: delivers the token on the first positive request. Plain fields suffice:
-   * Reactive Streams (rule 2.7) serializes a subscriber's calls on its subscription.
+   * The subscription of a cache hit: delivers the token on the first positive request. Rule 2.7 asks subscribers
+   * to serialize request and cancel, but operators cancel from other threads (a timeout, takeUntilOther), so
+   * the first request or cancel wins by compare-and-set: never two deliveries, never a delivery after a cancel
+   * that won.
    */
   private static final class Hit implements Subscription {
+    private static final AtomicIntegerFieldUpdater<Hit> DONE = AtomicIntegerFieldUpdater.newUpdater(Hit.class, "done");
     private final CoreSubscriber<? super AccessToken> actual;
     private final AccessToken token;
-    private boolean done;
+    private volatile int done;
 
     Hit(CoreSubscriber<? super AccessToken> actual, AccessToken token) {
       this.actual = actual;
@@ -335,10 +342,9 @@ public final class CachingTokenSource implements TokenSource {
 
     @Override
     public void request(long n) {
-      if (done) {
+      if (done != 0 || !DONE.compareAndSet(this, 0, 1)) {
         return;
       }
-      done = true;
       if (n <= 0) {
         actual.onError(Exceptions.nullOrNegativeRequestException(n));
         return;
@@ -349,7 +355,7 @@ public final class CachingTokenSource implements TokenSource {
 
     @Override
     public void cancel() {
-      done = true;
+      done = 1;
     }
   }
 
@@ -369,12 +375,15 @@ public final class CachingTokenSource implements TokenSource {
       this.token = token;
       this.mono = Mono.just(token);
       Instant expiresAt = token.expiresAt();
-      if (expiresAt != null) {
+      long exp = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
+      if (expiresAt != null && exp - skewMillis > now) {
         long issued = Math.min(now, token.issuedAt().toEpochMilli());
-        long exp = expiresAt.toEpochMilli();
         this.expiresAtMillis = exp - skewMillis;
         this.proactiveAtMillis = issued + (long) ((exp - issued) * proactiveAt);
       } else {
+        // No known expiry, or due on arrival (exp within the skew: a short session policy or a skewed clock).
+        // Refreshing again would bring another such token, one token request per call until the login rate
+        // limit: a token due on arrival is used until Salesforce rejects it.
         this.expiresAtMillis = Long.MAX_VALUE;
         this.proactiveAtMillis = Long.MAX_VALUE;
       }

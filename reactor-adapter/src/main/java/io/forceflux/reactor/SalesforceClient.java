@@ -147,11 +147,17 @@ public interface SalesforceClient {
 
   /**
    * Inserts or updates the record whose {@code externalIdField} equals {@code externalId}
-   * ({@code PATCH /sobjects/{type}/{field}/{value}}): idempotent, so safe to retry at the application level.
+   * ({@code PATCH /sobjects/{type}/{field}/{value}}): idempotent, so safe to retry at the application level, and
+   * replayed by the session filter after a transport error or a 5xx like a PUT. When a replay finds the record
+   * its lost first attempt created, the result says {@code created=false}.
    */
   Mono<UpsertResult> upsert(String type, String externalIdField, String externalId, Object record);
 
-  /** Deletes one record ({@code DELETE /sobjects/{type}/{id}}). */
+  /**
+   * Deletes one record ({@code DELETE /sobjects/{type}/{id}}). A record that is already deleted (404
+   * {@code ENTITY_IS_DELETED}, as when a replay after a lost reply finds its first attempt's work done) counts as
+   * deleted: the call completes empty. Any other failure, {@code NOT_FOUND} included, is signalled.
+   */
   Mono<Void> delete(String type, String id);
 
   /**

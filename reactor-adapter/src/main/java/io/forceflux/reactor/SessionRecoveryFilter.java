@@ -49,11 +49,14 @@ import reactor.util.retry.Retry;
  *       any other origin pass through with no {@code Authorization} header at all.
  *   <li>On {@code 401 INVALID_SESSION_ID} (REST), {@code 500 sf:INVALID_SESSION_ID} (SOAP) or
  *       {@code 400 InvalidSessionId} (Bulk 1.0) it releases the body, invalidates exactly that token
- *       (compare-and-invalidate) and replays through {@code retryWhen}: the first replay waits only for
- *       the shared refresh; a token obtained during this request's recovery that is rejected again counts
- *       as suspect, and after {@code freshRejectionLimit} such rejections the request fails as
- *       {@link FailureCause#SESSION_POLICY}. The "not valid for use with the REST API" variant, an
- *       expired password and a malformed Authorization header are terminal at once.
+ *       (compare-and-invalidate) and replays through {@code retryWhen}, waiting only for the shared refresh.
+ *       A request keeps being replayed while each replay carries a token other than the one just rejected
+ *       and token requests succeed, however many sessions die meanwhile; {@code sessionReplayDeadline}
+ *       bounds it. A token obtained during this request's recovery that is rejected again is suspect; the
+ *       request fails as {@link FailureCause#SESSION_POLICY} after {@code freshRejectionLimit} such
+ *       rejections only if no token issued after the request started has worked for any request (otherwise
+ *       sessions are merely dying fast, and that is no policy). The "not valid for use with the REST API"
+ *       variant, an expired password and a malformed Authorization header are terminal at once.
  *   <li>{@code REQUEST_LIMIT_EXCEEDED} never triggers a refresh: it fails with {@link ApiLimitException}
  *       carrying the parsed {@code Sforce-Limit-Info}.
  *   <li>{@code 502/503/504} and transport errors are retried with jittered backoff only for idempotent
@@ -82,6 +85,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private final SessionListener listener;
   private final int maxErrorBody;
   private final int freshRejectionLimit;
+  private final long sessionReplayDeadlineMillis;
   private final AttemptDeadlines deadlines;
   private final Mono<ClientResponse> timedOut;
   /**
@@ -96,9 +100,10 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     this.policy = b.recoveryPolicy;
     this.scheduler = b.scheduler;
     this.clock = b.clock != null ? b.clock : new SchedulerClock(b.scheduler);
-    this.listener = b.listener;
+    this.listener = IsolatedListener.of(b.listener);
     this.maxErrorBody = b.maxErrorBodyBytes;
     this.freshRejectionLimit = b.freshRejectionLimit;
+    this.sessionReplayDeadlineMillis = b.sessionReplayDeadline.toMillis();
     this.deadlines = new AttemptDeadlines(b.scheduler, b.attemptTimeout);
     String timeout = "no response within the attempt timeout of " + b.attemptTimeout;
     this.timedOut = Mono.error(() -> new TimeoutException(timeout));
@@ -123,7 +128,9 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   }
 
   private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, AccessToken token, Attempts attempts) {
-    attempts.count++;
+    if (attempts.count++ == 0) {
+      attempts.startedMillis = clock.millis();
+    }
     URI target;
     try {
       target = resolve(request.url(), token);
@@ -180,9 +187,11 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         if (attempts.firstToken == null) {
           attempts.firstToken = token;
         }
+        // Progress: this attempt carried a token other than the one rejected before it, so the source moved on.
+        attempts.progress = attempts.lastRejected == null || !attempts.lastRejected.equals(token);
+        attempts.lastRejected = token;
         return Mono.error(new Replay(fresh ? Kind.FRESH_SESSION : Kind.SESSION,
-            new SalesforceException(fresh ? FailureCause.SESSION_POLICY : FailureCause.SESSION_EXPIRED,
-                describe(request) + (fresh ? " rejected a token obtained after the request started" : " session expired"),
+            new SalesforceException(FailureCause.SESSION_EXPIRED, describe(request) + " session expired",
                 error, attempts.count, null)));
       }
       if (status == 401) {
@@ -218,27 +227,51 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     return last != null && !token.issuedAt().isAfter(last.issuedAt());
   }
 
+  /**
+   * Whether some token issued after this request's first one has worked for any request: then rejections of
+   * newer tokens are sessions dying fast (expiry, logouts, an admin ending sessions), not a policy refusing them.
+   */
+  private boolean churn(Attempts attempts) {
+    AccessToken last = lastAccepted;
+    AccessToken first = attempts.firstToken;
+    return last != null && first != null && last.issuedAt().isAfter(first.issuedAt());
+  }
+
   private Mono<Long> decide(Throwable failure, ClientRequest request, Attempts attempts) {
     if (!(failure instanceof Replay replay)) {
       return Mono.error(failure);
     }
-    if (attempts.count >= policy.maxAttempts()) {
+    boolean session = replay.kind != Kind.TRANSIENT;
+    if (session && attempts.progress) {
+      // Every replay so far carried a newer token: sessions dying faster than this request completes is no
+      // reason to give up on it. A deadline, not a count of dead sessions, bounds it.
+      if (clock.millis() - attempts.startedMillis >= sessionReplayDeadlineMillis) {
+        return Mono.error(replay);
+      }
+    } else if (attempts.count >= policy.maxAttempts()) {
       return Mono.error(replay);
     }
     Duration delay;
     switch (replay.kind) {
       case SESSION -> {
-        // A real expiry: replay at once. The shared single-flight refresh is what paces replays, and
-        // the attempt limit bounds them.
+        // A real expiry: replay at once. The shared single-flight refresh is what paces replays.
         attempts.sessionRejections++;
         delay = Duration.ZERO;
       }
       case FRESH_SESSION -> {
-        attempts.freshRejections++;
-        if (attempts.freshRejections >= freshRejectionLimit) {
-          return Mono.error(replay);
+        if (churn(attempts)) {
+          attempts.sessionRejections++;
+          delay = Duration.ZERO;
+        } else {
+          attempts.freshRejections++;
+          if (attempts.freshRejections >= freshRejectionLimit) {
+            SalesforceException f = replay.failure;
+            return Mono.error(new Replay(Kind.FRESH_SESSION, new SalesforceException(FailureCause.SESSION_POLICY,
+                describe(request) + " rejected " + attempts.freshRejections + " tokens obtained after the request "
+                    + "started, and no such token worked for any request", f.error(), attempts.count, null)));
+          }
+          delay = backoff(attempts.freshRejections);
         }
-        delay = backoff(attempts.freshRejections);
       }
       default -> delay = backoff(++attempts.transientRetries);
     }
@@ -303,7 +336,10 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     int sessionRejections;
     int freshRejections;
     int transientRetries;
+    long startedMillis;
+    boolean progress;
     @Nullable AccessToken firstToken;
+    @Nullable AccessToken lastRejected;
   }
 
   /** Internal retry signal: never escapes the filter (converted to its failure on give-up). */
@@ -328,6 +364,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     private SessionListener listener = SessionListener.logging();
     private int maxErrorBodyBytes = 64 * 1024;
     private int freshRejectionLimit = 2;
+    private Duration sessionReplayDeadline = Duration.ofMinutes(2);
     private Duration attemptTimeout = Duration.ofMinutes(10);
 
     private Builder(TokenSource tokenSource) {
@@ -366,11 +403,21 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
 
     /**
      * How many rejections of tokens obtained after the request started end the request as
-     * {@link FailureCause#SESSION_POLICY}. 1 gives up on the first such rejection (strict); the default 2
+     * {@link FailureCause#SESSION_POLICY}, provided no token issued after the request started has worked for
+     * any request (if one has, sessions are dying fast and the request keeps being replayed). 1 gives up on the first such rejection (strict); the default 2
      * tolerates one more real expiry racing the replay. Range 1..10.
      */
     public Builder freshRejectionLimit(int limit) {
       this.freshRejectionLimit = limit;
+      return this;
+    }
+
+    /**
+     * How long a request keeps being replayed while sessions die under it, each replay with a newer token.
+     * Counted from its first attempt; checked before each replay. Default 2 minutes; range 1 s..1 h.
+     */
+    public Builder sessionReplayDeadline(Duration deadline) {
+      this.sessionReplayDeadline = Objects.requireNonNull(deadline, "deadline");
       return this;
     }
 
@@ -393,6 +440,10 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
       }
       if (maxErrorBodyBytes < 1024 || maxErrorBodyBytes > 16 * 1024 * 1024) {
         throw new IllegalArgumentException("maxErrorBodyBytes is out of range: " + maxErrorBodyBytes);
+      }
+      if (sessionReplayDeadline.compareTo(Duration.ofSeconds(1)) < 0
+          || sessionReplayDeadline.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("sessionReplayDeadline is out of range: " + sessionReplayDeadline);
       }
       if (freshRejectionLimit < 1 || freshRejectionLimit > 10) {
         throw new IllegalArgumentException("freshRejectionLimit is out of range: " + freshRejectionLimit);

@@ -85,7 +85,7 @@ class SalesforceClientSObjectTests {
         .isEqualTo(new Named("Acme", "Banking"));
 
     client.delete("Account", id).block(BOUND);
-    assertApiError(StepVerifier.create(client.get("Account", id)), FailureCause.API_ERROR, "NOT_FOUND", 404);
+    assertApiError(StepVerifier.create(client.get("Account", id)), FailureCause.API_ERROR, "ENTITY_IS_DELETED", 404);
     assertThat(org.ledger("Account").deletedIds()).contains(id);
   }
 

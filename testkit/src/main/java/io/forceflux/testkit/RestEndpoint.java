@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
 /** {@code /services/data}: versions, limits, query and queryAll with cursors, sObjects and sObject Collections. */
 final class RestEndpoint {
 
+    static final String ENTITY_IS_DELETED_BODY =
+            "[{\"errorCode\":\"ENTITY_IS_DELETED\",\"message\":\"entity is deleted\",\"fields\":[]}]";
     static final String NOT_FOUND_BODY =
             "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]";
     static final String SESSION_EXPIRED = "Session expired or invalid";
@@ -377,8 +379,12 @@ final class RestEndpoint {
         }
         if (path.size() == 2) {
             long seq = store.seq(path.get(1));
-            if (seq < 0 || !store.live(seq)) {
+            if (seq < 0) {
                 return Reply.json(404, NOT_FOUND_BODY);
+            }
+            if (!store.live(seq)) {
+                // Salesforce names a record in the recycle bin: 404 ENTITY_IS_DELETED, not NOT_FOUND.
+                return Reply.json(404, ENTITY_IS_DELETED_BODY);
             }
             switch (r.method) {
                 case "GET" -> {
@@ -393,7 +399,7 @@ final class RestEndpoint {
                     return result.error() != null ? writeError(result.error()) : Reply.noContent();
                 }
                 case "DELETE" -> {
-                    return data.delete(store, seq) ? Reply.noContent() : Reply.json(404, NOT_FOUND_BODY);
+                    return data.delete(store, seq) ? Reply.noContent() : Reply.json(404, ENTITY_IS_DELETED_BODY);
                 }
                 default -> {
                     return methodNotAllowed(r, "GET,PATCH,DELETE");

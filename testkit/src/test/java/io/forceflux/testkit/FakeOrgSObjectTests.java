@@ -153,7 +153,7 @@ class FakeOrgSObjectTests {
             Http.delete(url("/sobjects/Account/" + id), token),
             Http.patchJson(url("/sobjects/Account/" + id), token, "{\"Name\":\"x\"}")}) {
             assertThat(r.status()).isEqualTo(404);
-            assertThat(r.body()).isEqualTo(NOT_FOUND);
+            assertThat(r.body()).contains("\"errorCode\":\"ENTITY_IS_DELETED\"");
         }
         assertThat(org.ledger("Account").deletedIds()).containsExactly(id);
         assertThat(org.stats().recordsDeleted()).isEqualTo(1);

@@ -31,7 +31,7 @@ public final class ClientCredentialsGrant implements Grant {
 
   @Override
   public String credentialKey() {
-    return Forms.key("client_credentials", Origins.origin(myDomainUrl).toString(), clientId);
+    return Fingerprints.key("client_credentials", Origins.origin(myDomainUrl).toString(), clientId);
   }
 
   @Override

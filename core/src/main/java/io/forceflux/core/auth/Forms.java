@@ -56,7 +56,8 @@ final class Forms {
     return value;
   }
 
-  static String key(String... parts) {
-    return String.join("|", parts).toLowerCase(Locale.ROOT);
+  /** Salesforce usernames are case-insensitive: one user, one key whatever the spelling. */
+  static String username(String username) {
+    return username.toLowerCase(Locale.ROOT);
   }
 }

@@ -34,7 +34,9 @@ public sealed interface Grant
 
   /**
    * A key that identifies the credential (not the secret): grants with equal keys share one token. Two
-   * replicas configured with the same credential compute the same key.
+   * replicas configured with the same credential compute the same key. It is the grant type, a colon and
+   * the full SHA-256 (64 hex chars) of what identifies the credential (token host, client id, username or
+   * the originally configured refresh token), so two credentials never share a key in practice.
    */
   String credentialKey();
 

@@ -87,7 +87,7 @@ public final class JwtBearerGrant implements Grant {
 
   @Override
   public String credentialKey() {
-    return Forms.key("jwt", Origins.origin(loginUrl).toString(), clientId, username);
+    return Fingerprints.key("jwt", Origins.origin(loginUrl).toString(), clientId, Forms.username(username));
   }
 
   @Override

@@ -37,7 +37,7 @@ public final class PasswordGrant implements Grant {
 
   @Override
   public String credentialKey() {
-    return Forms.key("password", Origins.origin(loginUrl).toString(), clientId, username);
+    return Fingerprints.key("password", Origins.origin(loginUrl).toString(), clientId, Forms.username(username));
   }
 
   @Override

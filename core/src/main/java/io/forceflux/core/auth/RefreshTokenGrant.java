@@ -14,19 +14,20 @@ public final class RefreshTokenGrant implements Grant {
   private final String clientId;
   private final @Nullable Secret clientSecret;
   private final Secret refreshToken;
-  private final String originalFingerprint;
+  /** Full SHA-256 of the refresh token the grant was configured with: it identifies the user. */
+  private final String originalDigest;
 
   RefreshTokenGrant(URI loginUrl, String clientId, @Nullable Secret clientSecret, Secret refreshToken) {
-    this(loginUrl, clientId, clientSecret, refreshToken, refreshToken.fingerprint());
+    this(loginUrl, clientId, clientSecret, refreshToken, Fingerprints.digest(refreshToken.reveal()));
   }
 
   private RefreshTokenGrant(
-      URI loginUrl, String clientId, @Nullable Secret clientSecret, Secret refreshToken, String originalFingerprint) {
+      URI loginUrl, String clientId, @Nullable Secret clientSecret, Secret refreshToken, String originalDigest) {
     this.loginUrl = Forms.checkHost(loginUrl, "loginUrl");
     this.clientId = Forms.requireText(clientId, "clientId");
     this.clientSecret = clientSecret;
     this.refreshToken = refreshToken;
-    this.originalFingerprint = originalFingerprint;
+    this.originalDigest = originalDigest;
   }
 
   @Override
@@ -46,7 +47,7 @@ public final class RefreshTokenGrant implements Grant {
 
   @Override
   public RefreshTokenGrant withRefreshToken(Secret rotated) {
-    return new RefreshTokenGrant(loginUrl, clientId, clientSecret, rotated, originalFingerprint);
+    return new RefreshTokenGrant(loginUrl, clientId, clientSecret, rotated, originalDigest);
   }
 
   /** The refresh token this grant presents. */
@@ -56,10 +57,11 @@ public final class RefreshTokenGrant implements Grant {
 
   @Override
   public String credentialKey() {
-    // Keyed on the refresh token the grant was configured with (its fingerprint, not the secret), so two
-    // users of one connected app never share a token, while rotation keeps the key: every replica
-    // configured with the same original token finds the newest rotated one under the same key.
-    return Forms.key("refresh_token", Origins.origin(loginUrl).toString(), clientId, originalFingerprint);
+    // Keyed on the full digest of the refresh token the grant was configured with (never the secret, never
+    // the 32-bit log fingerprint, which collides across tens of thousands of users), so two users of one
+    // connected app never share a token, while rotation keeps the key: every replica configured with the
+    // same original token finds the newest rotated one under the same key.
+    return Fingerprints.key("refresh_token", Origins.origin(loginUrl).toString(), clientId, originalDigest);
   }
 
   @Override

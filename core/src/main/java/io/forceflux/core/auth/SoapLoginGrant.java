@@ -46,7 +46,7 @@ public final class SoapLoginGrant implements Grant {
 
   @Override
   public String credentialKey() {
-    return Forms.key("soap", Origins.origin(loginUrl).toString(), username);
+    return Fingerprints.key("soap", Origins.origin(loginUrl).toString(), Forms.username(username));
   }
 
   @Override

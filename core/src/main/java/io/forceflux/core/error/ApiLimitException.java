@@ -22,6 +22,16 @@ public final class ApiLimitException extends SalesforceException {
     this.limitInfo = limitInfo;
   }
 
+  private ApiLimitException(ApiLimitException original) {
+    super(original);
+    this.limitInfo = original.limitInfo;
+  }
+
+  @Override
+  public ApiLimitException copyForReceiver() {
+    return new ApiLimitException(this);
+  }
+
   /** The org's usage as reported with the rejection, or {@code null}. */
   public @Nullable LimitInfo limitInfo() {
     return limitInfo;

@@ -11,7 +11,14 @@ public final class FailureClassifier {
     String code = error.errorCode();
     String description = error.message().toLowerCase(Locale.ROOT);
     if (error.format() == ErrorFormat.OAUTH) {
+      // A 5xx is the server failing, whatever its body says: an OAuth-shaped {"error":"unknown_error"} at
+      // 500/503 must be retried, not read as a verdict on the credential (that would open the circuit).
+      if (error.status() >= 500) {
+        return FailureCause.SERVER_UNAVAILABLE;
+      }
       switch (code) {
+        case "unknown_error":
+          return FailureCause.SERVER_UNAVAILABLE; // Salesforce's "try again later", whatever the status
         case "invalid_grant":
           return invalidGrant(description);
         case "invalid_client_id":
@@ -43,6 +50,11 @@ public final class FailureClassifier {
         return FailureCause.INACTIVE_USER;
       default:
         break;
+    }
+    // SOAP login sends its faults at 500; only a fault it names (above) is a verdict. Any other 5xx, in any
+    // format, is the server failing.
+    if (error.status() >= 500) {
+      return FailureCause.SERVER_UNAVAILABLE;
     }
     return byStatus(error);
   }

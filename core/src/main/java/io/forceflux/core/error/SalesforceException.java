@@ -32,6 +32,28 @@ public class SalesforceException extends RuntimeException {
     this.detail = detail;
   }
 
+  /**
+   * A copy of {@code original} for one more receiver of a failure that is handed out many times (a cached
+   * failure, one refresh failing for every waiter): same cause, message and details, with suppression and
+   * stack trace off. {@code block()} adds a suppressed exception to what it throws; on a shared instance
+   * that list would grow with every call.
+   */
+  protected SalesforceException(SalesforceException original) {
+    super(original.getMessage(), original.getCause(), false, false);
+    this.failureCause = original.failureCause;
+    this.error = original.error;
+    this.attempts = original.attempts;
+    this.detail = original.detail;
+  }
+
+  /**
+   * This failure as a new instance for one receiver, so that nothing one receiver does to it (adding
+   * suppressed exceptions) is seen by another. Subclasses return their own type.
+   */
+  public SalesforceException copyForReceiver() {
+    return new SalesforceException(this);
+  }
+
   /** An exception for a parsed error response, classified as an API error. */
   public static SalesforceException ofApiError(SalesforceError error) {
     return new SalesforceException(FailureClassifier.classifyApiError(error), "API call failed", error, 1, null);

@@ -485,6 +485,47 @@ class GrantTests {
   }
 
   @Test
+  void refreshTokensWhoseShortFingerprintsCollideStillHaveDifferentKeys() {
+    String[] pair = collidingRefreshTokens();
+    assertThat(Secret.of(pair[0]).fingerprint()).isEqualTo(Secret.of(pair[1]).fingerprint());
+
+    Grant a = Grant.refreshToken(LOGIN, CLIENT_ID, CLIENT_SECRET, pair[0]);
+    Grant b = Grant.refreshToken(LOGIN, CLIENT_ID, CLIENT_SECRET, pair[1]);
+
+    assertThat(a.credentialKey()).isNotEqualTo(b.credentialKey());
+    assertThat(a.withRefreshToken(Secret.of(ROTATED)).credentialKey()).isEqualTo(a.credentialKey());
+  }
+
+  @Test
+  void aCredentialKeyIsAFullWidthDigestForEveryGrantType() throws Exception {
+    List<Grant> grants = List.of(
+        Grant.refreshToken(LOGIN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN),
+        Grant.jwtBearer(LOGIN, CLIENT_ID, USERNAME, RSA.getPrivate(), null),
+        Grant.clientCredentials(MY_DOMAIN, CLIENT_ID, CLIENT_SECRET),
+        Grant.password(LOGIN, CLIENT_ID, CLIENT_SECRET, USERNAME, PASSWORD, null),
+        Grant.soapLogin(LOGIN, USERNAME, PASSWORD, null, "67.0"));
+
+    for (Grant grant : grants) {
+      assertThat(grant.credentialKey()).matches("[a-z_]+:[0-9a-f]{64}");
+    }
+    // Consumer keys are case-sensitive: two apps differing only in case are two credentials.
+    assertThat(Grant.clientCredentials(MY_DOMAIN, "AbC", CLIENT_SECRET).credentialKey())
+        .isNotEqualTo(Grant.clientCredentials(MY_DOMAIN, "abc", CLIENT_SECRET).credentialKey());
+  }
+
+  /** Two refresh tokens whose 32-bit log fingerprints collide: a birthday search, about 2^16 tries. */
+  static String[] collidingRefreshTokens() {
+    Map<String, String> seen = new java.util.HashMap<>();
+    for (int i = 0; ; i++) {
+      String token = "5Aep861user" + i;
+      String previous = seen.putIfAbsent(Secret.of(token).fingerprint(), token);
+      if (previous != null) {
+        return new String[] {previous, token};
+      }
+    }
+  }
+
+  @Test
   void aRotationKeepsTheCredentialKey() {
     RefreshTokenGrant grant = Grant.refreshToken(LOGIN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN);
 

@@ -111,6 +111,32 @@ class FailureClassifierTests {
         .isEqualTo(FailureCause.EXPIRED_PASSWORD);
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {500, 502, 503, 504, 599})
+  void anyServerErrorFromTheTokenEndpointIsServerUnavailableWhateverItsFormat(int status) {
+    String oauth = "{\"error\":\"unknown_error\",\"error_description\":\"retry your request\"}";
+    assertThat(FailureClassifier.classifyTokenError(body(status, "application/json", oauth)))
+        .isEqualTo(FailureCause.SERVER_UNAVAILABLE);
+    assertThat(FailureClassifier.classifyTokenError(body(status, "application/json",
+        "{\"error\":\"invalid_grant\",\"error_description\":\"authentication failure\"}")))
+        .isEqualTo(FailureCause.SERVER_UNAVAILABLE);
+    assertThat(FailureClassifier.classifyTokenError(body(status, "application/json", "{}")))
+        .isEqualTo(FailureCause.SERVER_UNAVAILABLE);
+    assertThat(FailureClassifier.classifyTokenError(body(status, null, ""))).isEqualTo(FailureCause.SERVER_UNAVAILABLE);
+  }
+
+  @Test
+  void unknownErrorFromTheTokenEndpointIsRetried() {
+    assertThat(FailureClassifier.classifyTokenError(oauth("unknown_error", "retry your request")).recoverable())
+        .isTrue();
+  }
+
+  @Test
+  void aSoapLoginFaultKeepsItsMeaningAlthoughSoapSendsItAtFiveHundred() {
+    assertThat(FailureClassifier.classifyTokenError(fixture("soap-fault-500-invalid-login-enterprise.xml")))
+        .isEqualTo(FailureCause.AUTHENTICATION_FAILURE);
+  }
+
   @Test
   void treatsAMaintenancePageFromTheTokenEndpointAsServerUnavailable() {
     SalesforceError page = body(503, "text/html", "<html><title>Maintenance</title></html>");

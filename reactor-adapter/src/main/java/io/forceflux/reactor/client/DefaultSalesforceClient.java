@@ -76,7 +76,11 @@ public final class DefaultSalesforceClient implements SalesforceClient {
     return versions()
         .map(list -> new Discovered(newest(list), true))
         .onErrorResume(e -> {
-          boolean answered = e instanceof SalesforceException se && se.status() > 0;
+          // Only a definitive answer from the versions resource itself (a 4xx REST error such as NOT_FOUND) pins
+          // the fallback for the client's life. A 503, a transport error or a token-endpoint failure says nothing
+          // about the versions the org serves: the fallback serves this call and the next one asks again.
+          boolean answered = e instanceof SalesforceException se && se.failureCause() == FailureCause.API_ERROR
+              && se.status() >= 400 && se.status() < 500;
           LOG.debug("API versions could not be read ({}); using v{}", e.getClass().getSimpleName(),
               FALLBACK_API_VERSION);
           return Mono.just(new Discovered(FALLBACK_API_VERSION, answered));
@@ -207,7 +211,10 @@ public final class DefaultSalesforceClient implements SalesforceClient {
     }
     byte[] body = bytes(Json.withoutIdAndAttributes(Json.object(Objects.requireNonNull(record, "record"), "record"),
         false));
-    return call(HttpMethod.PATCH, "/sobjects/" + type + "/" + externalIdField + "/" + Paths.segment(externalId), body)
+    // Idempotent by construction (the external id names the record): replayed after a lost reply like a PUT. A
+    // replay of an upsert that created the record reports created=false: the record exists once either way.
+    return idempotentCall(HttpMethod.PATCH,
+            "/sobjects/" + type + "/" + externalIdField + "/" + Paths.segment(externalId), body)
         .map(reply -> {
           if (reply.body().length == 0) {
             return new UpsertResult(null, reply.status() == 201);
@@ -222,7 +229,12 @@ public final class DefaultSalesforceClient implements SalesforceClient {
   public Mono<Void> delete(String type, String id) {
     Paths.checkName(type, "type");
     Paths.checkId(id);
-    return call(HttpMethod.DELETE, "/sobjects/" + type + "/" + id, null).then();
+    // A DELETE is replayed after a lost reply; the replay of a delete that ran finds the record in the recycle
+    // bin (404 ENTITY_IS_DELETED). The caller asked for the record to be gone, and it is.
+    return call(HttpMethod.DELETE, "/sobjects/" + type + "/" + id, null)
+        .onErrorResume(e -> e instanceof SalesforceException se && "ENTITY_IS_DELETED".equals(se.errorCode()),
+            e -> Mono.empty())
+        .then();
   }
 
   @Override
@@ -308,6 +320,11 @@ public final class DefaultSalesforceClient implements SalesforceClient {
 
   private Mono<Rest.Reply> call(HttpMethod method, String pathAfterVersion, byte @Nullable [] body) {
     return apiVersion.flatMap(v -> rest.call(method, Paths.resource(v, pathAfterVersion), body, NO_HEADERS));
+  }
+
+  /** A call whose repetition has the effect of one run: the session filter may replay it after a lost reply. */
+  private Mono<Rest.Reply> idempotentCall(HttpMethod method, String pathAfterVersion, byte @Nullable [] body) {
+    return apiVersion.flatMap(v -> rest.call(method, Paths.resource(v, pathAfterVersion), body, NO_HEADERS, true));
   }
 
   private static byte[] bytes(JsonNode node) {

@@ -5,6 +5,7 @@ import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.FailureClassifier;
 import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.reactor.SessionRecoveryFilter;
 import java.net.URI;
 import java.util.List;
 import java.util.function.Consumer;
@@ -40,11 +41,24 @@ final class Rest {
   record Reply(int status, byte[] body) {}
 
   Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers) {
+    return call(method, uri, body, headers, false);
+  }
+
+  /**
+   * @param idempotent whether running the request twice has the effect of running it once although its method
+   *     is not idempotent (an upsert by external id): the session filter may then replay it after a transport
+   *     error or a 5xx
+   */
+  Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers,
+      boolean idempotent) {
     String what = method.name() + " " + uri.getRawPath();
     WebClient.RequestBodySpec spec = web.method(method).uri(uri).headers(h -> {
       h.setAccept(List.of(MediaType.APPLICATION_JSON));
       headers.accept(h);
     });
+    if (idempotent) {
+      spec = spec.attribute(SessionRecoveryFilter.IDEMPOTENT_ATTRIBUTE, Boolean.TRUE);
+    }
     WebClient.RequestHeadersSpec<?> request = body == null ? spec
         : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
     return request.exchangeToMono(response -> read(response, what))
