@@ -64,11 +64,16 @@ import reactor.util.retry.Retry;
  *   <li>Every give-up is one {@link SalesforceException} with cause, runbook and attempts.
  * </ul>
  *
- * <p>Replays resend the same method, headers and body: use replayable bodies ({@code bodyValue}).
+ * <p>Replays resend the same method, headers and body. The body of a POST, PUT or PATCH is recorded as it is
+ * first sent, up to {@link Builder#maxReplayBodyBytes(int)}, and a replay sends that copy byte for byte, so a
+ * body that can be read only once (a one-shot {@code Flux<DataBuffer>}, an {@code InputStream}) replays intact. A
+ * larger body is read again from its source on replay: it must be re-readable ({@code bodyValue}, a file, a
+ * {@code byte[]}); one that is not fails the replay with a typed {@link FailureCause#TRANSPORT} error.
  */
 public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRecoveryFilter.class);
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+  private static final Set<String> WITHOUT_BODY = Set.of("GET", "HEAD", "OPTIONS", "DELETE", "TRACE");
 
   /**
    * Request attribute that declares a request safe to replay after a transport error or a 5xx although
@@ -84,6 +89,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private final Clock clock;
   private final SessionListener listener;
   private final int maxErrorBody;
+  private final int maxReplayBody;
   private final int freshRejectionLimit;
   private final long sessionReplayDeadlineMillis;
   private final AttemptDeadlines deadlines;
@@ -102,6 +108,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     this.clock = b.clock != null ? b.clock : new SchedulerClock(b.scheduler);
     this.listener = IsolatedListener.of(b.listener);
     this.maxErrorBody = b.maxErrorBodyBytes;
+    this.maxReplayBody = b.maxReplayBodyBytes;
     this.freshRejectionLimit = b.freshRejectionLimit;
     this.sessionReplayDeadlineMillis = b.sessionReplayDeadline.toMillis();
     this.deadlines = new AttemptDeadlines(b.scheduler, b.attemptTimeout);
@@ -115,8 +122,12 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   }
 
   @Override
-  public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+  public Mono<ClientResponse> filter(ClientRequest original, ExchangeFunction next) {
     Attempts attempts = new Attempts();
+    // Bodies of writes are recorded on their first send, so that a replay sends the same bytes.
+    ClientRequest request = WITHOUT_BODY.contains(original.method().name()) ? original
+        : ClientRequest.from(original).body(new ReplayableBody(original.body(), maxReplayBody, describe(original)))
+            .build();
     Mono<ClientResponse> attempt =
         Mono.defer(() -> tokenSource.token().flatMap(token -> exchange(request, next, token, attempts)));
     // The happy path pays for one onErrorResume; the retryWhen machinery (a companion sink and queue per
@@ -154,6 +165,11 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         .takeUntilOther(deadlines.deadline())
         .switchIfEmpty(timedOut)
         .onErrorMap(e -> !(e instanceof SalesforceException) && !(e instanceof Replay), e -> {
+          SalesforceException unreadable =
+              request.body() instanceof ReplayableBody body ? body.rereadFailure(attempts.count) : null;
+          if (unreadable != null) {
+            return unreadable; // the body failed while being sent, so the attempt was cut off incomplete
+          }
           SalesforceException failure = new SalesforceException(FailureCause.TRANSPORT,
               describe(request) + ": connection failed or timed out", null, attempts.count, e);
           // A write may have run before the connection failed: only idempotent methods are replayed.
@@ -363,6 +379,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     private @Nullable Clock clock;
     private SessionListener listener = SessionListener.logging();
     private int maxErrorBodyBytes = 64 * 1024;
+    private int maxReplayBodyBytes = 1024 * 1024;
     private int freshRejectionLimit = 2;
     private Duration sessionReplayDeadline = Duration.ofMinutes(2);
     private Duration attemptTimeout = Duration.ofMinutes(10);
@@ -392,6 +409,15 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     /** Receives replay and give-up events. Default {@link SessionListener#logging()}. */
     public Builder listener(SessionListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The largest request body kept in memory so that a replay sends it again byte for byte (see the class
+     * description). Larger bodies are read again from their source. Default 1 MiB; range 0 (never record)..64 MiB.
+     */
+    public Builder maxReplayBodyBytes(int bytes) {
+      this.maxReplayBodyBytes = bytes;
       return this;
     }
 
@@ -437,6 +463,9 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     public SessionRecoveryFilter build() {
       if (attemptTimeout.toMillis() < 1 || attemptTimeout.compareTo(Duration.ofHours(1)) > 0) {
         throw new IllegalArgumentException("attemptTimeout is out of range: " + attemptTimeout);
+      }
+      if (maxReplayBodyBytes < 0 || maxReplayBodyBytes > 64 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxReplayBodyBytes is out of range: " + maxReplayBodyBytes);
       }
       if (maxErrorBodyBytes < 1024 || maxErrorBodyBytes > 16 * 1024 * 1024) {
         throw new IllegalArgumentException("maxErrorBodyBytes is out of range: " + maxErrorBodyBytes);

@@ -5,17 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.Jitter;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.web.reactive.function.BodyInserter;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /** The filter alone, against scripted HTTP: sequences from the hardening review, each failed before its fix. */
 class FilterHardeningTests {
@@ -82,5 +94,76 @@ class FilterHardeningTests {
         .get().uri("/services/data/v67.0/limits").retrieve().bodyToMono(String.class).block(BOUND));
 
     assertThat(e).isInstanceOf(io.forceflux.core.error.SalesforceException.class);
+  }
+
+  // ---- 4f. a body that can be read only once replays intact ----
+
+  private static final String RECORD = "{\"Name\":\"Acme\",\"Description\":\"" + "x".repeat(5_000) + "\"}";
+
+  private String postOnce(SessionRecoveryFilter filter, BodyInserter<?, ? super ClientHttpRequest> body) {
+    return WebClient.builder().filter(filter).build()
+        .post().uri("/services/data/v67.0/sobjects/Account/").contentType(MediaType.APPLICATION_JSON)
+        .body(body).retrieve().bodyToMono(String.class).block(BOUND);
+  }
+
+  private static Flux<DataBuffer> oneShot(String text) {
+    Sinks.Many<DataBuffer> sink = Sinks.many().unicast().onBackpressureBuffer();
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i += 1_000) { // several chunks, as a stream would arrive
+      sink.tryEmitNext(DefaultDataBufferFactory.sharedInstance.wrap(
+          java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 1_000))));
+    }
+    sink.tryEmitComplete();
+    return sink.asFlux();
+  }
+
+  @Test
+  void aOneShotStreamBodyIsReplayedByteForByteAfterA401() throws InterruptedException {
+    salesforce.enqueue(json(401, SESSION_EXPIRED));
+    salesforce.enqueue(json(201, "{\"id\":\"001\",\"success\":true,\"errors\":[]}"));
+
+    String result = postOnce(filter().build(), BodyInserters.fromDataBuffers(oneShot(RECORD)));
+
+    assertThat(result).contains("\"success\":true");
+    RecordedRequest first = salesforce.takeRequest();
+    RecordedRequest replay = salesforce.takeRequest();
+    assertThat(first.getBody().utf8()).isEqualTo(RECORD);
+    assertThat(replay.getBody().utf8()).isEqualTo(RECORD);
+    assertThat(replay.getHeaders().get("Content-Type")).isEqualTo("application/json");
+  }
+
+  @Test
+  void anInputStreamBodyIsReplayedByteForByteAfterA401() throws InterruptedException {
+    salesforce.enqueue(json(401, SESSION_EXPIRED));
+    salesforce.enqueue(json(201, "{\"id\":\"001\",\"success\":true,\"errors\":[]}"));
+    InputStreamResource stream = new InputStreamResource(
+        new ByteArrayInputStream(RECORD.getBytes(StandardCharsets.UTF_8)));
+
+    String result = postOnce(filter().build(), BodyInserters.fromResource(stream));
+
+    assertThat(result).contains("\"success\":true");
+    salesforce.takeRequest();
+    assertThat(salesforce.takeRequest().getBody().utf8()).isEqualTo(RECORD);
+  }
+
+  @Test
+  void aOneShotBodyOverTheReplayLimitFailsTypedInsteadOfSendingAnEmptyReplay() throws InterruptedException {
+    salesforce.enqueue(json(401, SESSION_EXPIRED));
+    salesforce.enqueue(json(201, "{\"id\":\"001\",\"success\":true,\"errors\":[]}"));
+
+    Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> postOnce(
+        filter().maxReplayBodyBytes(1_000).build(), BodyInserters.fromDataBuffers(oneShot(RECORD))));
+
+    assertThat(e).isInstanceOf(io.forceflux.core.error.SalesforceException.class)
+        .hasMessageContaining("could not be read again").hasMessageContaining("maxReplayBodyBytes");
+    assertThat(((io.forceflux.core.error.SalesforceException) e).failureCause())
+        .isEqualTo(io.forceflux.core.error.FailureCause.TRANSPORT);
+    // The replay was cut off when its body failed: the server never got a complete second request.
+    assertThat(salesforce.getRequestCount()).isLessThanOrEqualTo(2);
+    assertThat(salesforce.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS).getBody().utf8()).isEqualTo(RECORD);
+    RecordedRequest replay = salesforce.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS);
+    if (replay != null) {
+      assertThat(replay.getBody() == null ? "" : replay.getBody().utf8()).isNotEqualTo(RECORD);
+    }
   }
 }
