@@ -143,7 +143,8 @@ final class DefaultBulkClient implements BulkClient {
         .append("/results");
     char sep = '?';
     if (!locator.isEmpty()) {
-      path.append("?locator=").append(locator);
+      // The token was checked against LOCATOR; encoding keeps base64's '+', '/' and '=' intact in a query string.
+      path.append("?locator=").append(java.net.URLEncoder.encode(locator, StandardCharsets.UTF_8));
       sep = '&';
     }
     if (options.maxRecordsPerPage > 0) {
