@@ -12,7 +12,8 @@ import tools.jackson.dataformat.csv.CsvSchema;
 /** CSV as Bulk API 2.0 reads and writes it: Jackson's CSV parser in, every value quoted out. */
 final class BulkCsv {
 
-    private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY).build();
+    private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY)
+            .enable(CsvReadFeature.SKIP_EMPTY_LINES).build();
 
     private BulkCsv() {
     }
@@ -30,17 +31,13 @@ final class BulkCsv {
         };
     }
 
-    /** Every row, the header first; empty lines skipped. */
+    /** Every row, the header first; blank lines skipped (a quoted empty value is a row). */
     static List<String[]> parse(byte[] csv, char delimiter) throws JacksonException {
         CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(delimiter);
         List<String[]> rows = new ArrayList<>();
         try (MappingIterator<String[]> it = MAPPER.readerFor(String[].class).with(schema).readValues(csv)) {
             while (it.hasNextValue()) {
-                String[] row = it.nextValue();
-                if (row.length == 1 && row[0].isEmpty()) {
-                    continue;
-                }
-                rows.add(row);
+                rows.add(it.nextValue());
             }
         }
         return rows;

@@ -5,10 +5,14 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.dataformat.csv.CsvMapper;
 import tools.jackson.dataformat.csv.CsvReadFeature;
 import tools.jackson.dataformat.csv.CsvSchema;
+import tools.jackson.dataformat.csv.CsvWriteFeature;
 
 /** Jackson's CSV dataformat set up for Bulk API 2.0: rows as string arrays, in and out. */
 final class CsvRows {
-  private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY).build();
+  // Empty strings are written quoted: a row whose only value is empty must not become a blank line, which
+  // Salesforce skips (the row would be lost without a result).
+  private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY)
+      .enable(CsvWriteFeature.ALWAYS_QUOTE_EMPTY_STRINGS).build();
   private static final ObjectWriter WRITER = MAPPER.writerFor(String[].class)
       .with(CsvSchema.emptySchema().withLineSeparator("\n"));
 

@@ -371,6 +371,8 @@ final class DefaultBulkClient implements BulkClient {
         .concatMap(window -> window.reduceWith(
             () -> new Chunk(header.get(), options.spoolMemoryBytes, options.spoolDirectory), Chunk::append)
             .map(Chunk::finish))
+        // A chunk built but never handed to a job (the load was cancelled) still frees its spool.
+        .doOnDiscard(Chunk.class, Chunk::delete)
         .flatMap(chunk -> runJob(ingest, chunk), options.jobsInFlight, 1);
   }
 

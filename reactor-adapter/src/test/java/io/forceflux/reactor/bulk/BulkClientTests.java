@@ -201,6 +201,12 @@ class BulkClientTests {
         .verify(BOUND);
     assertThat(events).filteredOn(e -> e.kind() == BulkEvent.Kind.STATE).last()
         .satisfies(e -> assertThat(e.state()).isEqualTo("InProgress"));
+    // Left alive: a new client finds it still running (not aborted, not deleted).
+    String jobId = createdJob();
+    StepVerifier.create(salesforce().bulk(options().pollTimeout(Duration.ofMillis(1)).build()).resumeQuery(jobId))
+        .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(BulkJobException.class,
+            job -> assertThat(job.state()).isEqualTo("InProgress")))
+        .verify(BOUND);
     // Doubling delays from 100 ms capped at 1 s (plus 50 ms per request) over a minute: about 60 polls, not a
     // tight loop.
     assertThat(events.stream().filter(e -> e.kind() == BulkEvent.Kind.STATE).count()).isBetween(45L, 70L);
