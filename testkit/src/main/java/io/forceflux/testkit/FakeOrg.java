@@ -118,6 +118,7 @@ public final class FakeOrg implements AutoCloseable {
     private final int bulkQueryPageSize;
     private final long bulkQueryJobsPerDay;
     private final long bulkIngestRecordsPerDay;
+    private final long configuredBulkRecordsPerSecond;
     private volatile long bulkRecordsPerSecond;
 
     private final Counters counters = new Counters();
@@ -150,6 +151,7 @@ public final class FakeOrg implements AutoCloseable {
         this.dailyApiLimit = b.dailyApiLimit;
         this.apiVersion = b.apiVersion;
         this.apiMajor = Integer.parseInt(b.apiVersion.substring(0, b.apiVersion.indexOf('.')));
+        this.configuredBulkRecordsPerSecond = b.bulkRecordsPerSecond;
         this.bulkRecordsPerSecond = b.bulkRecordsPerSecond;
         this.bulkUploadLimitBytes = b.bulkUploadLimitBytes;
         this.bulkQueryPageSize = b.bulkQueryPageSize;
@@ -525,8 +527,8 @@ public final class FakeOrg implements AutoCloseable {
 
     /**
      * Turns off every switch and fault: clears {@link #faults()}, lifts IP and REST-policy restrictions,
-     * reactivates the user and JWT approval, restores the configured daily limit and sets usage to 0. Sessions,
-     * tokens, records and counters are kept. {@link FakeOrgExtension} calls this before each test.
+     * reactivates the user and JWT approval, restores the configured daily limit and bulk processing rate, and sets
+     * usage to 0. Sessions, tokens, records and counters are kept. {@link FakeOrgExtension} calls this before each test.
      */
     public void resetControls() {
         faults.clear();
@@ -536,6 +538,7 @@ public final class FakeOrg implements AutoCloseable {
         auth.jwtUserApproved = true;
         dailyApiLimit = configuredDailyApiLimit;
         apiUsage.set(0);
+        bulkRecordsPerSecond = configuredBulkRecordsPerSecond;
     }
 
     /**
