@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
         "  SF_USERNAME + SF_PRIVATE_KEY          (JWT bearer; PEM text or file)",
         "  SF_USERNAME + SF_PASSWORD [+ SF_SECURITY_TOKEN]  (username-password)",
         "--sim runs them against an embedded fake org instead."},
-    subcommands = {DemoCommand.class, SimCommand.class, QueryCommand.class, DiagnoseCommand.class},
+    subcommands = {DemoCommand.class, SimCommand.class, QueryCommand.class, DiagnoseCommand.class, BulkCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  ok",

@@ -4,6 +4,8 @@ import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.bulk.BulkClient;
+import io.forceflux.reactor.bulk.BulkOptions;
 import io.forceflux.reactor.client.ApiVersion;
 import io.forceflux.reactor.client.DefaultSalesforceClient;
 import io.forceflux.reactor.client.Limits;
@@ -178,6 +180,16 @@ public interface SalesforceClient {
    * @return one result per record, in input order
    */
   Flux<SaveResult> updateAll(String type, Publisher<?> recordsWithId, boolean allOrNone);
+
+  // ---- Bulk API 2.0 ----
+
+  /** Bulk API 2.0 ingest and query jobs on this client's session, with {@link BulkOptions#defaults()}. */
+  default BulkClient bulk() {
+    return bulk(BulkOptions.defaults());
+  }
+
+  /** Bulk API 2.0 ingest and query jobs on this client's session and API version; see {@link BulkClient}. */
+  BulkClient bulk(BulkOptions options);
 
   // ---- org ----
 

@@ -24,6 +24,8 @@ final class Counters {
     final LongAdder sessionsCreated = new LongAdder();
     final LongAdder sessionsExpired = new LongAdder();
     final LongAdder faultsInjected = new LongAdder();
+    final LongAdder bulkRequests = new LongAdder();
+    final LongAdder bulkJobsCreated = new LongAdder();
 
     void grant(String grant) {
         tokenRequests.increment();
@@ -40,7 +42,7 @@ final class Counters {
                 introspectRequests.sum(), revokeRequests.sum(), soapLogins.sum(), apiRequests.sum(),
                 unauthorized401.sum(), requestsExecuted.sum(), recordsCreated.sum(), recordsUpdated.sum(),
                 recordsDeleted.sum(), sessionsCreated.sum(), sessionsExpired.sum(), faultsInjected.sum(), apiUsage,
-                dailyApiLimit);
+                dailyApiLimit, bulkRequests.sum(), bulkJobsCreated.sum());
     }
 
     private static Map<String, Long> sums(Map<String, LongAdder> adders) {
@@ -55,7 +57,7 @@ final class Counters {
         outcomes.clear();
         for (LongAdder adder : new LongAdder[] {familyRevocations, introspectRequests, revokeRequests, soapLogins,
                 apiRequests, unauthorized401, requestsExecuted, recordsCreated, recordsUpdated, recordsDeleted,
-                sessionsCreated, sessionsExpired, faultsInjected}) {
+                sessionsCreated, sessionsExpired, faultsInjected, bulkRequests, bulkJobsCreated}) {
             adder.reset();
         }
     }

@@ -53,7 +53,7 @@ import reactor.netty.resources.LoopResources;
  * {@code POST /services/oauth2/token} (grants {@code refresh_token}, JWT bearer, {@code client_credentials},
  * {@code password}), {@code /services/oauth2/introspect}, {@code /services/oauth2/revoke}, the identity URL
  * {@code GET /id/<orgId>/<userId>}, {@code /services/data} (versions, limits, query, queryAll, sObjects, sObject
- * Collections) and {@code /services/Soap/u|c/NN.N} ({@code login}, {@code logout}, {@code getUserInfo}).
+ * Collections, Bulk API 2.0 {@code jobs/ingest} and {@code jobs/query}) and {@code /services/Soap/u|c/NN.N} ({@code login}, {@code logout}, {@code getUserInfo}).
  *
  * <h2>Controls</h2>
  * Every control is a Java method and also an HTTP endpoint on the same port (no authentication, JSON responses):
@@ -115,6 +115,12 @@ public final class FakeOrg implements AutoCloseable {
     private final long configuredDailyApiLimit;
     private final String apiVersion;
     private final int apiMajor;
+    private final long bulkUploadLimitBytes;
+    private final int bulkQueryPageSize;
+    private final long bulkQueryJobsPerDay;
+    private final long bulkIngestRecordsPerDay;
+    private final long configuredBulkRecordsPerSecond;
+    private volatile long bulkRecordsPerSecond;
 
     private final Counters counters = new Counters();
     private final Faults faults = new Faults();
@@ -146,6 +152,12 @@ public final class FakeOrg implements AutoCloseable {
         this.dailyApiLimit = b.dailyApiLimit;
         this.apiVersion = b.apiVersion;
         this.apiMajor = Integer.parseInt(b.apiVersion.substring(0, b.apiVersion.indexOf('.')));
+        this.configuredBulkRecordsPerSecond = b.bulkRecordsPerSecond;
+        this.bulkRecordsPerSecond = b.bulkRecordsPerSecond;
+        this.bulkUploadLimitBytes = b.bulkUploadLimitBytes;
+        this.bulkQueryPageSize = b.bulkQueryPageSize;
+        this.bulkQueryJobsPerDay = b.bulkQueryJobsPerDay;
+        this.bulkIngestRecordsPerDay = b.bulkIngestRecordsPerDay;
         this.auth = new AuthState(clock, b.sessionTimeout, b.halfTimeoutQuirk, b.refreshTokenRotation,
                 b.loginsPerHour, counters);
         this.data = new DataStore(b.accounts, clock, counters);
@@ -502,9 +514,22 @@ public final class FakeOrg implements AutoCloseable {
     }
 
     /**
+     * How fast Bulk API 2.0 jobs run on the org's clock, for jobs closed (ingest) or created (query) from now on.
+     * 0 keeps them {@code InProgress} until this is raised again and a new job is started: a job that never ends.
+     *
+     * @param recordsPerSecond 0 or more
+     */
+    public void bulkRecordsPerSecond(long recordsPerSecond) {
+        if (recordsPerSecond < 0) {
+            throw new IllegalArgumentException("recordsPerSecond must not be negative: " + recordsPerSecond);
+        }
+        bulkRecordsPerSecond = recordsPerSecond;
+    }
+
+    /**
      * Turns off every switch and fault: clears {@link #faults()}, lifts IP and REST-policy restrictions,
-     * reactivates the user and JWT approval, restores the configured daily limit and sets usage to 0. Sessions,
-     * tokens, records and counters are kept. {@link FakeOrgExtension} calls this before each test.
+     * reactivates the user and JWT approval, restores the configured daily limit and bulk processing rate, and sets
+     * usage to 0. Sessions, tokens, records and counters are kept. {@link FakeOrgExtension} calls this before each test.
      */
     public void resetControls() {
         faults.clear();
@@ -514,6 +539,7 @@ public final class FakeOrg implements AutoCloseable {
         auth.jwtUserApproved = true;
         dailyApiLimit = configuredDailyApiLimit;
         apiUsage.set(0);
+        bulkRecordsPerSecond = configuredBulkRecordsPerSecond;
     }
 
     /**
@@ -620,6 +646,26 @@ public final class FakeOrg implements AutoCloseable {
 
     long dailyApiLimit() {
         return dailyApiLimit;
+    }
+
+    long bulkRecordsPerSecond() {
+        return bulkRecordsPerSecond;
+    }
+
+    long bulkUploadLimitBytes() {
+        return bulkUploadLimitBytes;
+    }
+
+    int bulkQueryPageSize() {
+        return bulkQueryPageSize;
+    }
+
+    long bulkQueryJobsPerDay() {
+        return bulkQueryJobsPerDay;
+    }
+
+    long bulkIngestRecordsPerDay() {
+        return bulkIngestRecordsPerDay;
     }
 
     long apiUsage() {
@@ -763,8 +809,74 @@ public final class FakeOrg implements AutoCloseable {
         private int loginsPerHour = 3600;
         private Duration tokenLatency = Duration.ZERO;
         private String apiVersion = "67.0";
+        private long bulkRecordsPerSecond = 10_000;
+        private long bulkUploadLimitBytes = 150L * 1024 * 1024;
+        private int bulkQueryPageSize = 50_000;
+        private long bulkQueryJobsPerDay = 10_000;
+        private long bulkIngestRecordsPerDay = 150_000_000;
 
         private Builder() {
+        }
+
+        /**
+         * How fast Bulk API 2.0 jobs run, in records per second of the org's {@link #clock(Clock)}: an ingest job
+         * closed at t has applied {@code (now - t) * rate} rows when looked at; a query job completes once
+         * {@code rows / rate} has passed. Also {@link FakeOrg#bulkRecordsPerSecond(long)}.
+         *
+         * @param recordsPerSecond 0 (jobs never finish) or more; default 10,000
+         * @return this
+         */
+        public Builder bulkRecordsPerSecond(long recordsPerSecond) {
+            if (recordsPerSecond < 0) {
+                throw new IllegalArgumentException("bulkRecordsPerSecond must not be negative: " + recordsPerSecond);
+            }
+            this.bulkRecordsPerSecond = recordsPerSecond;
+            return this;
+        }
+
+        /**
+         * The largest CSV one Bulk API 2.0 ingest upload may carry; larger uploads get 400 {@code ClientInputError}.
+         *
+         * @param bytes at least 1; default 150 MB, Salesforce's limit
+         * @return this
+         */
+        public Builder bulkUploadLimitBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("bulkUploadLimitBytes must be at least 1: " + bytes);
+            }
+            this.bulkUploadLimitBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Rows in a Bulk API 2.0 query results page when the request has no {@code maxRecords}.
+         *
+         * @param rows 1 to 10,000,000; default 50,000
+         * @return this
+         */
+        public Builder bulkQueryPageSize(int rows) {
+            if (rows < 1 || rows > 10_000_000) {
+                throw new IllegalArgumentException("bulkQueryPageSize must be 1..10000000: " + rows);
+            }
+            this.bulkQueryPageSize = rows;
+            return this;
+        }
+
+        /**
+         * Bulk API 2.0 allocations per 24 hours of the clock: query jobs ({@code DailyBulkV2QueryJobs}) and ingest
+         * records; beyond them job creation (query) or closing (ingest) gets 400 {@code ExceededQuota}.
+         *
+         * @param queryJobs at least 1; default 10,000
+         * @param ingestRecords at least 1; default 150,000,000
+         * @return this
+         */
+        public Builder bulkDailyLimits(long queryJobs, long ingestRecords) {
+            if (queryJobs < 1 || ingestRecords < 1) {
+                throw new IllegalArgumentException("bulk daily limits must be at least 1");
+            }
+            this.bulkQueryJobsPerDay = queryJobs;
+            this.bulkIngestRecordsPerDay = ingestRecords;
+            return this;
         }
 
         /**

@@ -36,12 +36,15 @@ import java.util.TreeMap;
  * @param apiUsage the daily API usage ({@code Sforce-Limit-Info: api-usage=N/M}, the N); not reset by
  *     {@link FakeOrg#resetStats()}
  * @param dailyApiLimit the daily API allocation (the M)
+ * @param bulkRequests authenticated requests to Bulk API 2.0 ({@code /jobs/ingest}, {@code /jobs/query})
+ * @param bulkJobsCreated Bulk API 2.0 jobs created, ingest and query
  */
 public record FakeOrgStats(long tokenRequests, Map<String, Long> tokenRequestsByGrant,
         Map<String, Long> tokenOutcomes, long concurrentRefreshRejected, long familyRevocations,
         long introspectRequests, long revokeRequests, long soapLogins, long apiRequests, long unauthorized401,
         long requestsExecuted, long recordsCreated, long recordsUpdated, long recordsDeleted, long sessionsCreated,
-        long sessionsExpired, long faultsInjected, long apiUsage, long dailyApiLimit) {
+        long sessionsExpired, long faultsInjected, long apiUsage, long dailyApiLimit, long bulkRequests,
+        long bulkJobsCreated) {
 
     /**
      * Copies the maps, sorted by key, so the snapshot cannot change.
@@ -65,6 +68,8 @@ public record FakeOrgStats(long tokenRequests, Map<String, Long> tokenRequestsBy
      * @param faultsInjected see the record description
      * @param apiUsage see the record description
      * @param dailyApiLimit see the record description
+     * @param bulkRequests see the record description
+     * @param bulkJobsCreated see the record description
      */
     public FakeOrgStats {
         tokenRequestsByGrant = Collections.unmodifiableMap(new TreeMap<>(tokenRequestsByGrant));

@@ -37,12 +37,14 @@ final class RestEndpoint {
     private final DataStore data;
     private final Counters counters;
     private final ConcurrentHashMap<String, QueryCursor> cursors = new ConcurrentHashMap<>();
+    private final BulkJobs bulk;
 
     RestEndpoint(FakeOrg org, AuthState auth, DataStore data, Counters counters) {
         this.org = org;
         this.auth = auth;
         this.data = data;
         this.counters = counters;
+        this.bulk = new BulkJobs(org, auth, data, counters);
     }
 
     private record Access(@Nullable Session session, @Nullable Reply denial) {
@@ -141,6 +143,9 @@ final class RestEndpoint {
             case "sobjects" -> {
                 return sobjects(r, v, rest.subList(1, rest.size()));
             }
+            case "jobs" -> {
+                return bulk.handle(r, session, v, rest.subList(1, rest.size()));
+            }
             case "composite" -> {
                 if (rest.size() == 2 && rest.get(1).equals("sobjects")) {
                     return collections(r);
@@ -217,6 +222,7 @@ final class RestEndpoint {
         limit(limits, "MassEmail", 10, 10);
         limit(limits, "SingleEmail", 15, 15);
         limit(limits, "StreamingApiConcurrentClients", 20, 20);
+        bulk.limits(limits);
         return Reply.json(200, Json.bytes(limits));
     }
 

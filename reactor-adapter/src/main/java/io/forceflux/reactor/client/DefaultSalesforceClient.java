@@ -3,6 +3,8 @@ package io.forceflux.reactor.client;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.bulk.BulkClient;
+import io.forceflux.reactor.bulk.BulkOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +42,7 @@ public final class DefaultSalesforceClient implements SalesforceClient {
   private static final int COLLECTION_SIZE = 200;
   private static final Consumer<HttpHeaders> NO_HEADERS = h -> { };
 
+  private final WebClient web;
   private final Rest rest;
   private final int pagePrefetch;
   private final int batchSize;
@@ -47,6 +50,7 @@ public final class DefaultSalesforceClient implements SalesforceClient {
 
   private DefaultSalesforceClient(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
       int maxPageBytes) {
+    this.web = web;
     this.rest = new Rest(web, maxPageBytes);
     this.pagePrefetch = pagePrefetch;
     this.batchSize = batchSize;
@@ -272,6 +276,11 @@ public final class DefaultSalesforceClient implements SalesforceClient {
           return call(method, "/composite/sobjects", bytes(body))
               .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size()));
         }, 1);
+  }
+
+  @Override
+  public BulkClient bulk(BulkOptions options) {
+    return BulkClient.create(web, apiVersion, options);
   }
 
   // ---- org ----
