@@ -10,6 +10,7 @@ import io.forceflux.reactor.client.Limits;
 import io.forceflux.reactor.client.Query;
 import io.forceflux.reactor.client.SaveResult;
 import io.forceflux.reactor.client.UpsertResult;
+import io.forceflux.reactor.governor.ApiGovernor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -209,6 +210,7 @@ public interface SalesforceClient {
     private Scheduler scheduler = Schedulers.parallel();
     private RecoveryPolicy recoveryPolicy = RecoveryPolicy.defaults();
     private int freshRejectionLimit = 2;
+    private @Nullable ApiGovernor governor;
 
     private Builder() {}
 
@@ -364,6 +366,15 @@ public interface SalesforceClient {
     }
 
     /**
+     * The org-limit governor for this client's credential (share one across the clients of a credential): daily
+     * allowance reserve and in-flight cap, checked before each request is sent. Default none.
+     */
+    public Builder governor(ApiGovernor governor) {
+      this.governor = Objects.requireNonNull(governor, "governor");
+      return this;
+    }
+
+    /**
      * Validates and builds. No I/O happens here.
      *
      * @throws IllegalStateException if neither or both of a grant and a token source are set, or token-source
@@ -406,6 +417,10 @@ public interface SalesforceClient {
             : HttpClient.create(DefaultPool.POOL).responseTimeout(Duration.ofMinutes(2)).compress(true)
                 .followRedirect(false);
         web.clientConnector(new ReactorClientHttpConnector(http));
+      }
+      if (governor != null) {
+        // Outside the session filter: a request replayed after a refresh holds its one slot and counts once.
+        web.filter(governor.filter());
       }
       // Appended last, so it is the innermost filter: the only one that sees the token.
       web.filter(filter);

@@ -124,6 +124,7 @@ public final class FakeOrg implements AutoCloseable {
     private final RestEndpoint restEndpoint;
     private final SoapEndpoint soapEndpoint;
     private final SimEndpoint simEndpoint;
+    private final FakeConcurrency concurrency;
 
     private final AtomicLong apiUsage = new AtomicLong();
     private volatile long dailyApiLimit;
@@ -153,6 +154,7 @@ public final class FakeOrg implements AutoCloseable {
         this.restEndpoint = new RestEndpoint(this, auth, data, counters);
         this.soapEndpoint = new SoapEndpoint(this, auth, counters);
         this.simEndpoint = new SimEndpoint(this);
+        this.concurrency = new FakeConcurrency();
         // Generate the JWT key pair now, on the building thread, never lazily on an event loop.
         KeyMaterial.shared();
     }
@@ -514,6 +516,7 @@ public final class FakeOrg implements AutoCloseable {
         auth.jwtUserApproved = true;
         dailyApiLimit = configuredDailyApiLimit;
         apiUsage.set(0);
+        concurrency.configureDefaults();
     }
 
     /**
@@ -523,6 +526,30 @@ public final class FakeOrg implements AutoCloseable {
      */
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * Salesforce's limit on concurrent long-running requests: while {@code limit} API requests have each been
+     * running for {@code threshold} or longer, a new one gets {@code 403 REQUEST_LIMIT_EXCEEDED}
+     * ({@code ConcurrentPerOrgLongTxn Limit exceeded.}) and does not run. Default 25 requests of 20 s (a
+     * production org; Developer Edition allows 5). A short threshold lets a test act it out with slow endpoints.
+     */
+    public void concurrentLongRunningLimit(int limit, Duration threshold) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        Objects.requireNonNull(threshold, "threshold");
+        concurrency.configure(limit, threshold);
+    }
+
+    /** The most API requests the org has had in flight at once since start or {@link #resetStats()}. */
+    public int maxConcurrentApiRequests() {
+        return concurrency.maxSeen();
+    }
+
+    /** API requests refused by the concurrent long-running limit since start or {@link #resetStats()}. */
+    public long longRunningRejections() {
+        return concurrency.longRunningRejections();
     }
 
     // ---- counters and data ----
@@ -540,6 +567,7 @@ public final class FakeOrg implements AutoCloseable {
     /** Zeroes every counter of {@link #stats()} except the daily API usage. */
     public void resetStats() {
         counters.reset();
+        concurrency.reset();
     }
 
     /**
@@ -681,7 +709,8 @@ public final class FakeOrg implements AutoCloseable {
             }
             run = Mono.delay(before.latency()).then(run);
         }
-        return run.flatMap(reply -> afterExecution(reply, target));
+        Mono<Reply> served = run.flatMap(reply -> afterExecution(reply, target));
+        return target == Target.API ? concurrency.track(served) : served;
     }
 
     private Mono<Reply> execute(Request r, Target target) {
