@@ -10,10 +10,15 @@ import io.forceflux.reactor.client.Limits;
 import io.forceflux.reactor.client.Query;
 import io.forceflux.reactor.client.SaveResult;
 import io.forceflux.reactor.client.UpsertResult;
+import io.forceflux.reactor.composite.BatchRequest;
+import io.forceflux.reactor.composite.BatchResult;
+import io.forceflux.reactor.composite.CompositeRequest;
+import io.forceflux.reactor.composite.CompositeResult;
 import io.forceflux.reactor.governor.ApiGovernor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -173,6 +178,54 @@ public interface SalesforceClient {
    * @return one result per record, in input order
    */
   Flux<SaveResult> updateAll(String type, Publisher<?> recordsWithId, boolean allOrNone);
+
+  /**
+   * Inserts or updates records by external Id in sObject Collections calls
+   * ({@code PATCH /composite/sobjects/{type}/{externalIdField}}) of up to 200, one call at a time. Each record must
+   * carry {@code externalIdField}; {@code attributes} and null Ids are left out.
+   *
+   * @return one result per record, in input order; {@link SaveResult#created()} says whether it was inserted
+   * @throws IllegalArgumentException (signalled) for a record without {@code externalIdField}
+   */
+  Flux<SaveResult> upsertAll(String type, String externalIdField, Publisher<?> records, boolean allOrNone);
+
+  /**
+   * Deletes records by Id in sObject Collections calls ({@code DELETE /composite/sobjects?ids=}) of up to 200, one
+   * call at a time.
+   *
+   * @return one result per Id, in input order; an Id Salesforce could not delete is a result with its errors
+   */
+  Flux<SaveResult> deleteAll(Publisher<String> ids, boolean allOrNone);
+
+  /**
+   * Reads records of one type by Id in sObject Collections calls ({@code POST /composite/sobjects/{type}} with
+   * {@code ids} and {@code fields}) of up to 200, one call at a time.
+   *
+   * @param fields at least one field
+   * @return one element per Id, in input order: the record bound to {@code cls}, or empty when there is none
+   */
+  <T> Flux<Optional<T>> retrieveAll(String type, Publisher<String> ids, Class<T> cls, String... fields);
+
+  // ---- composite ----
+
+  /**
+   * Sends a Composite request ({@code POST /composite}): one API call for up to 25 subrequests. Salesforce answers
+   * HTTP 200 whatever the subrequests did, so the result is typed per subrequest; with {@code allOrNone}, a failure
+   * is reported as {@link CompositeResult#rolledBack()}, never as success.
+   *
+   * <p>A subrequest answered {@code INVALID_SESSION_ID} inside the 200 (the session died during the call) makes the
+   * whole call replay after the refresh only when no subrequest took effect: every result is that rejection or
+   * {@code PROCESSING_HALTED} (rolled back or not run). Otherwise the result is returned as it is, and the
+   * subrequests that failed with {@code INVALID_SESSION_ID} are for the caller to retry.
+   */
+  Mono<CompositeResult> composite(CompositeRequest request);
+
+  /**
+   * Sends a Composite Batch request ({@code POST /composite/batch}): independent subrequests, each an API call of
+   * its own (a governor counts them all). Replayed after {@code INVALID_SESSION_ID} on the same terms as
+   * {@link #composite(CompositeRequest)}.
+   */
+  Mono<BatchResult> batch(BatchRequest request);
 
   // ---- org ----
 
@@ -422,8 +475,10 @@ public interface SalesforceClient {
         // Outside the session filter: a request replayed after a refresh holds its one slot and counts once.
         web.filter(governor.filter());
       }
-      // Appended last, so it is the innermost filter: the only one that sees the token.
+      // The session filter is the innermost filter that acts on the token; inside it only a check that turns a
+      // Composite answer refused for a dead session, with nothing executed, into the 401 it recovers from.
       web.filter(filter);
+      web.filter(new CompositeSessionFilter(maxPageBytes));
       return DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize, maxPageBytes);
     }
 

@@ -542,6 +542,18 @@ public final class FakeOrg implements AutoCloseable {
         concurrency.configure(limit, threshold);
     }
 
+    /**
+     * Makes the next Composite or Composite Batch call find its session dead from subrequest {@code index}
+     * (0-based) on: those subrequests answer {@code 401 INVALID_SESSION_ID} inside the HTTP 200 (with
+     * {@code allOrNone}, the others report the rollback), and the session is expired afterwards.
+     */
+    public void sessionDiesInComposite(int index) {
+        if (index < 0 || index >= FakeComposite.MAX_SUBREQUESTS) {
+            throw new IllegalArgumentException("index must be 0..24: " + index);
+        }
+        restEndpoint.composite().killSessionAt(index);
+    }
+
     /** The most API requests the org has had in flight at once since start or {@link #resetStats()}. */
     public int maxConcurrentApiRequests() {
         return concurrency.maxSeen();

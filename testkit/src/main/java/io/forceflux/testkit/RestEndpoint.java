@@ -36,12 +36,18 @@ final class RestEndpoint {
     private final DataStore data;
     private final Counters counters;
     private final ConcurrentHashMap<String, QueryCursor> cursors = new ConcurrentHashMap<>();
+    private final FakeComposite composite;
 
     RestEndpoint(FakeOrg org, AuthState auth, DataStore data, Counters counters) {
         this.org = org;
         this.auth = auth;
         this.data = data;
         this.counters = counters;
+        this.composite = new FakeComposite(this, org, data);
+    }
+
+    FakeComposite composite() {
+        return composite;
     }
 
     private record Access(@Nullable Session session, @Nullable Reply denial) {
@@ -119,7 +125,7 @@ final class RestEndpoint {
         return Reply.restError(401, errorCode, message).header("WWW-Authenticate", "Token");
     }
 
-    private Reply route(Request r, Session session, String v, List<String> rest) {
+    Reply route(Request r, Session session, String v, List<String> rest) {
         String first = rest.isEmpty() ? "" : rest.get(0);
         switch (first) {
             case "" -> {
@@ -141,10 +147,11 @@ final class RestEndpoint {
                 return sobjects(r, v, rest.subList(1, rest.size()));
             }
             case "composite" -> {
-                if (rest.size() == 2 && rest.get(1).equals("sobjects")) {
+                if (rest.size() == 2 && rest.get(1).equals("sobjects")
+                        && (r.method.equals("POST") || r.method.equals("PATCH"))) {
                     return collections(r);
                 }
-                return Reply.json(404, NOT_FOUND_BODY);
+                return composite.handle(r, session, v, rest);
             }
             default -> {
                 return Reply.json(404, NOT_FOUND_BODY);
@@ -346,7 +353,7 @@ final class RestEndpoint {
         cursors.values().removeIf(c -> !now.isBefore(c.createdAt.plus(org.cursorLifetime())));
     }
 
-    private static void writeRecord(JsonGenerator g, SObjectStore store, long seq, List<String> fields,
+    static void writeRecord(JsonGenerator g, SObjectStore store, long seq, List<String> fields,
             String urlPrefix) {
         g.writeStartObject();
         g.writeName("attributes");
@@ -443,7 +450,7 @@ final class RestEndpoint {
         return Reply.json(404, NOT_FOUND_BODY);
     }
 
-    private Reply readRecord(Request r, SObjectStore store, long seq, String urlPrefix) {
+    Reply readRecord(Request r, SObjectStore store, long seq, String urlPrefix) {
         List<String> fields = new ArrayList<>();
         String requested = r.query.get("fields");
         if (requested != null && !requested.isBlank()) {
@@ -460,7 +467,7 @@ final class RestEndpoint {
         return Reply.json(200, Json.write(g -> writeRecord(g, store, seq, fields, urlPrefix)));
     }
 
-    private static Reply jsonParserError() {
+    static Reply jsonParserError() {
         return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
     }
 
@@ -486,7 +493,7 @@ final class RestEndpoint {
         g.writeEndArray();
     }
 
-    private static Reply methodNotAllowed(Request r, String allowed) {
+    static Reply methodNotAllowed(Request r, String allowed) {
         return Reply.restError(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + r.method + "' not allowed. Allowed are "
                 + allowed);
     }
@@ -576,11 +583,11 @@ final class RestEndpoint {
         return new Planned(store, seq, fields, store.id(seq), data.validate(store, fields, false));
     }
 
-    private static String success(String id) {
+    static String success(String id) {
         return "{\"id\":" + Json.quote(id) + ",\"success\":true,\"errors\":[]}";
     }
 
-    private static String failure(@Nullable String id, WriteError error) {
+    static String failure(@Nullable String id, WriteError error) {
         return new String(Json.write(g -> {
             g.writeStartObject();
             if (id != null) {

@@ -3,6 +3,11 @@ package io.forceflux.reactor.client;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.composite.BatchRequest;
+import io.forceflux.reactor.composite.BatchResult;
+import io.forceflux.reactor.composite.CompositeRequest;
+import io.forceflux.reactor.composite.CompositeResult;
+import io.forceflux.reactor.governor.ApiGovernor;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -157,7 +162,7 @@ public final class DefaultSalesforceClient implements SalesforceClient {
     byte[] body = bytes(Json.withoutIdAndAttributes(Json.object(Objects.requireNonNull(record, "record"), "record"),
         true));
     return call(HttpMethod.POST, "/sobjects/" + type, body)
-        .map(reply -> saveResult(tree(reply.body(), "create result")));
+        .map(reply -> saveResult(tree(reply.body(), "create result"), true));
   }
 
   @Override
@@ -227,25 +232,90 @@ public final class DefaultSalesforceClient implements SalesforceClient {
 
   @Override
   public Flux<SaveResult> createAll(String type, Publisher<?> records, boolean allOrNone) {
-    return collections(type, records, allOrNone, true);
+    return collections(type, records, allOrNone, HttpMethod.POST, "/composite/sobjects", null);
   }
 
   @Override
   public Flux<SaveResult> updateAll(String type, Publisher<?> recordsWithId, boolean allOrNone) {
-    return collections(type, recordsWithId, allOrNone, false);
+    return collections(type, recordsWithId, allOrNone, HttpMethod.PATCH, "/composite/sobjects", null);
   }
 
-  private Flux<SaveResult> collections(String type, Publisher<?> records, boolean allOrNone, boolean create) {
+  @Override
+  public Flux<SaveResult> upsertAll(String type, String externalIdField, Publisher<?> records, boolean allOrNone) {
+    Paths.checkName(type, "type");
+    Paths.checkName(externalIdField, "externalIdField");
+    return collections(type, records, allOrNone, HttpMethod.PATCH,
+        "/composite/sobjects/" + type + "/" + externalIdField, externalIdField);
+  }
+
+  @Override
+  public Flux<SaveResult> deleteAll(Publisher<String> ids, boolean allOrNone) {
+    Objects.requireNonNull(ids, "ids");
+    return Flux.from(ids)
+        .map(Paths::checkId)
+        .buffer(COLLECTION_SIZE)
+        .concatMap(batch -> call(HttpMethod.DELETE, "/composite/sobjects?ids=" + String.join(",", batch)
+                + "&allOrNone=" + allOrNone, null)
+            .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size(),
+                false)), 1);
+  }
+
+  @Override
+  public <T> Flux<java.util.Optional<T>> retrieveAll(String type, Publisher<String> ids, Class<T> cls,
+      String... fields) {
+    Paths.checkName(type, "type");
+    Objects.requireNonNull(ids, "ids");
+    Objects.requireNonNull(cls, "cls");
+    if (fields.length == 0) {
+      throw new IllegalArgumentException("retrieveAll needs at least one field");
+    }
+    for (String f : fields) {
+      Paths.checkName(f, "field");
+    }
+    ObjectReader reader = Json.MAPPER.readerFor(cls);
+    return Flux.from(ids)
+        .map(Paths::checkId)
+        .buffer(COLLECTION_SIZE)
+        .concatMap(batch -> {
+          ObjectNode body = Json.MAPPER.createObjectNode();
+          body.putArray("ids").addAll(batch.stream().map(Json.MAPPER.getNodeFactory()::stringNode).toList());
+          body.putArray("fields").addAll(java.util.Arrays.stream(fields)
+              .map(Json.MAPPER.getNodeFactory()::stringNode).toList());
+          return call(HttpMethod.POST, "/composite/sobjects/" + type, bytes(body)).flatMapIterable(reply -> {
+            JsonNode root = tree(reply.body(), "sObject Collections retrieve result");
+            if (!(root instanceof ArrayNode array) || array.size() != batch.size()) {
+              throw Rest.malformed("the sObject Collections retrieve response does not hold one entry per Id", null);
+            }
+            List<java.util.Optional<T>> out = new ArrayList<>(batch.size());
+            for (JsonNode node : array) {
+              try {
+                out.add(node == null || node.isNull() ? java.util.Optional.empty()
+                    : java.util.Optional.of(reader.readValue(node)));
+              } catch (JacksonException e) {
+                throw Rest.malformed("a record could not be decoded as " + cls.getSimpleName(), null);
+              }
+            }
+            return out;
+          });
+        }, 1);
+  }
+
+  /** sObject Collections writes; {@code externalIdField} non-null for upserts, whose records must carry it. */
+  private Flux<SaveResult> collections(String type, Publisher<?> records, boolean allOrNone, HttpMethod method,
+      String path, @Nullable String externalIdField) {
     Paths.checkName(type, "type");
     Objects.requireNonNull(records, "records");
-    HttpMethod method = create ? HttpMethod.POST : HttpMethod.PATCH;
+    boolean create = method == HttpMethod.POST;
     return Flux.from(records)
         .map(record -> {
           ObjectNode node = Json.object(Objects.requireNonNull(record, "record"), "each record");
-          if (create) {
+          if (create || externalIdField != null) {
             Json.withoutIdAndAttributes(node, true);
           } else {
             node.remove("attributes");
+          }
+          if (externalIdField != null && node.propertyNames().stream().noneMatch(externalIdField::equalsIgnoreCase)) {
+            throw new IllegalArgumentException("each record of an upsert must carry " + externalIdField);
           }
           ObjectNode withType = Json.MAPPER.createObjectNode();
           withType.putObject("attributes").put("type", type);
@@ -257,9 +327,29 @@ public final class DefaultSalesforceClient implements SalesforceClient {
           ObjectNode body = Json.MAPPER.createObjectNode();
           body.put("allOrNone", allOrNone);
           body.putArray("records").addAll(batch);
-          return call(method, "/composite/sobjects", bytes(body))
-              .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size()));
+          return call(method, path, bytes(body))
+              .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size(),
+                  create));
         }, 1);
+  }
+
+  // ---- composite ----
+
+  @Override
+  public Mono<CompositeResult> composite(CompositeRequest request) {
+    Objects.requireNonNull(request, "request");
+    return apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite"),
+            bytes(CompositeCalls.compositeBody(request, v)), NO_HEADERS))
+        .map(reply -> CompositeCalls.compositeResult(request, tree(reply.body(), "Composite result")));
+  }
+
+  @Override
+  public Mono<BatchResult> batch(BatchRequest request) {
+    Objects.requireNonNull(request, "request");
+    return ApiGovernor.withCost(request.subrequests().size(),
+        apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite/batch"),
+                bytes(CompositeCalls.batchBody(request, v)), NO_HEADERS))
+            .map(reply -> CompositeCalls.batchResult(request, tree(reply.body(), "Composite Batch result"))));
   }
 
   // ---- org ----
@@ -332,6 +422,10 @@ public final class DefaultSalesforceClient implements SalesforceClient {
   }
 
   private static SaveResult saveResult(JsonNode node) {
+    return saveResult(node, false);
+  }
+
+  private static SaveResult saveResult(JsonNode node, boolean createdOnSuccess) {
     if (!node.isObject()) {
       throw Rest.malformed("a save result is not a JSON object", null);
     }
@@ -353,17 +447,20 @@ public final class DefaultSalesforceClient implements SalesforceClient {
         errors.add(new ApiError(code == null ? "UNKNOWN" : code, message == null ? "" : message, fields));
       }
     }
-    return new SaveResult(text(node, "id"), success != null ? success.asBoolean() : errors.isEmpty(), errors);
+    boolean ok = success != null ? success.asBoolean() : errors.isEmpty();
+    JsonNode created = node.get("created");
+    return new SaveResult(text(node, "id"), ok, errors,
+        created != null && created.isBoolean() ? created.booleanValue() : ok && createdOnSuccess);
   }
 
-  private static List<SaveResult> saveResults(JsonNode root, int expected) {
+  private static List<SaveResult> saveResults(JsonNode root, int expected, boolean createdOnSuccess) {
     if (!(root instanceof ArrayNode array) || array.size() != expected) {
       throw new SalesforceException(FailureCause.MALFORMED_RESPONSE, "the sObject Collections response does not "
           + "hold one result per record (" + expected + " sent)", null, 1, null);
     }
     List<SaveResult> results = new ArrayList<>(expected);
     for (JsonNode node : array) {
-      results.add(saveResult(node));
+      results.add(saveResult(node, createdOnSuccess));
     }
     return results;
   }
