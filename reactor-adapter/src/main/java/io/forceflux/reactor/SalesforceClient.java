@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -227,6 +228,39 @@ public interface SalesforceClient {
    */
   Mono<BatchResult> batch(BatchRequest request);
 
+  // ---- describe, search, Apex REST ----
+
+  /**
+   * The org's sObject types ({@code GET /sobjects}), cached like {@link #describe(String)}.
+   */
+  Mono<JsonNode> describeGlobal();
+
+  /**
+   * One sObject type's metadata ({@code GET /sobjects/{type}/describe}): fields with type, length,
+   * {@code nillable}, {@code createable}, {@code externalId}, .... Cached per client: for
+   * {@link Builder#describeCacheTtl(Duration)} no call is made; after it, the describe is asked again with
+   * {@code If-Modified-Since}, and Salesforce's {@code 304 Not Modified} keeps the cached one. Each subscriber
+   * gets its own copy.
+   */
+  Mono<JsonNode> describe(String type);
+
+  /**
+   * The records a SOSL search finds ({@code GET /search?q=}), e.g.
+   * {@code FIND {Acme} IN NAME FIELDS RETURNING Account(Id, Name)}, bound to {@code type} like query records.
+   */
+  <T> Flux<T> search(String sosl, Class<T> type);
+
+  /**
+   * Calls an Apex REST resource ({@code /services/apexrest/{path}}) with {@code body} serialised as JSON (none if
+   * null) and binds the JSON answer to {@code type}; an empty answer (204) completes empty. Goes through the same
+   * session filter and governor as every call.
+   *
+   * @param path relative to {@code /services/apexrest/}: segments of letters, digits and {@code _ ~ . -}, no dot
+   *     segments, optionally an encoded query
+   * @throws IllegalArgumentException for another path
+   */
+  <T> Mono<T> apexRest(HttpMethod method, String path, @Nullable Object body, Class<T> type);
+
   // ---- org ----
 
   /** The org's limits ({@code GET /limits}). */
@@ -264,6 +298,7 @@ public interface SalesforceClient {
     private RecoveryPolicy recoveryPolicy = RecoveryPolicy.defaults();
     private int freshRejectionLimit = 2;
     private @Nullable ApiGovernor governor;
+    private Duration describeCacheTtl = DefaultSalesforceClient.DEFAULT_DESCRIBE_TTL;
 
     private Builder() {}
 
@@ -419,6 +454,19 @@ public interface SalesforceClient {
     }
 
     /**
+     * How long a describe is served from the client's cache without asking; after it, the describe is asked again
+     * with {@code If-Modified-Since}. Default 15 min; range 0 (always ask) ..24 h.
+     */
+    public Builder describeCacheTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isNegative() || ttl.compareTo(Duration.ofHours(24)) > 0) {
+        throw new IllegalArgumentException("describeCacheTtl must be 0..24 h: " + ttl);
+      }
+      this.describeCacheTtl = ttl;
+      return this;
+    }
+
+    /**
      * The org-limit governor for this client's credential (share one across the clients of a credential): daily
      * allowance reserve and in-flight cap, checked before each request is sent. Default none.
      */
@@ -479,7 +527,8 @@ public interface SalesforceClient {
       // Composite answer refused for a dead session, with nothing executed, into the 401 it recovers from.
       web.filter(filter);
       web.filter(new CompositeSessionFilter(maxPageBytes));
-      return DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize, maxPageBytes);
+      return DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize, maxPageBytes, scheduler,
+          describeCacheTtl);
     }
 
     /** The connection pool of clients built without an {@code HttpClient}; created on first use. */

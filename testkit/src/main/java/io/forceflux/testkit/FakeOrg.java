@@ -517,6 +517,7 @@ public final class FakeOrg implements AutoCloseable {
         dailyApiLimit = configuredDailyApiLimit;
         apiUsage.set(0);
         concurrency.configureDefaults();
+        restEndpoint.apex.clear();
     }
 
     /**
@@ -552,6 +553,19 @@ public final class FakeOrg implements AutoCloseable {
             throw new IllegalArgumentException("index must be 0..24: " + index);
         }
         restEndpoint.composite().killSessionAt(index);
+    }
+
+    /**
+     * Serves an Apex REST resource at {@code /services/apexrest/{mapping}} for {@code method}: {@code handler}
+     * receives the request body (JSON text, empty for none) and returns the response body (JSON; empty for 204).
+     * Requests are authenticated and counted like any API call. Replaces a handler for the same method and
+     * mapping; {@link #resetControls()} removes them all.
+     */
+    public void apexRest(String method, String mapping, java.util.function.UnaryOperator<String> handler) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(mapping, "mapping");
+        Objects.requireNonNull(handler, "handler");
+        restEndpoint.apex.register(method, mapping, handler);
     }
 
     /** The most API requests the org has had in flight at once since start or {@link #resetStats()}. */
@@ -706,7 +720,7 @@ public final class FakeOrg implements AutoCloseable {
             target = Target.TOKEN;
             tokenEndpoint.countArrival(r);
         } else if (path.equals("/services/data") || path.startsWith("/services/data/")
-                || path.startsWith("/services/Soap/")) {
+                || path.startsWith("/services/Soap/") || path.startsWith("/services/apexrest/")) {
             target = Target.API;
             counters.apiRequests.increment();
         } else {

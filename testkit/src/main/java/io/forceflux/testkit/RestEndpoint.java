@@ -37,6 +37,8 @@ final class RestEndpoint {
     private final Counters counters;
     private final ConcurrentHashMap<String, QueryCursor> cursors = new ConcurrentHashMap<>();
     private final FakeComposite composite;
+    private final FakeDescribe describe;
+    final FakeApexRest apex = new FakeApexRest();
 
     RestEndpoint(FakeOrg org, AuthState auth, DataStore data, Counters counters) {
         this.org = org;
@@ -44,6 +46,7 @@ final class RestEndpoint {
         this.data = data;
         this.counters = counters;
         this.composite = new FakeComposite(this, org, data);
+        this.describe = new FakeDescribe(data, org.clock());
     }
 
     FakeComposite composite() {
@@ -54,6 +57,9 @@ final class RestEndpoint {
     }
 
     Reply handle(Request r) {
+        if (r.path.startsWith("/services/apexrest/")) {
+            return apexRest(r);
+        }
         List<String> segments = r.segments();
         if (segments.size() == 3 || (segments.size() == 4 && segments.get(3).isEmpty())) {
             return r.method.equals("GET") ? versions() : methodNotAllowed(r, "GET");
@@ -87,6 +93,19 @@ final class RestEndpoint {
             reply = Reply.json(500, Fault.UNKNOWN_EXCEPTION_BODY);
         }
         return reply.header("Sforce-Limit-Info", org.limitInfo()).markExecuted();
+    }
+
+    private Reply apexRest(Request r) {
+        Access access = authorize(r);
+        if (access.denial() != null) {
+            return access.denial();
+        }
+        if (org.tryApiCall() < 0) {
+            return Reply.restError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+                    .header("Sforce-Limit-Info", org.limitInfo());
+        }
+        counters.requestsExecuted.increment();
+        return apex.handle(r).header("Sforce-Limit-Info", org.limitInfo()).markExecuted();
     }
 
     /** 401 unless the request carries a live session usable for REST; a rejected request never runs. */
@@ -144,7 +163,17 @@ final class RestEndpoint {
                 return rest.size() == 2 ? queryMore(r, session, v, rest.get(1)) : Reply.json(404, NOT_FOUND_BODY);
             }
             case "sobjects" -> {
+                if (rest.size() == 1 && r.method.equals("GET")) {
+                    return describe.global(v);
+                }
+                if (rest.size() == 3 && rest.get(2).equals("describe") && r.method.equals("GET")) {
+                    SObjectStore store = data.type(rest.get(1));
+                    return store == null ? Reply.json(404, NOT_FOUND_BODY) : describe.describe(r, store);
+                }
                 return sobjects(r, v, rest.subList(1, rest.size()));
+            }
+            case "search" -> {
+                return r.method.equals("GET") ? describe.search(r, v) : methodNotAllowed(r, "GET");
             }
             case "composite" -> {
                 if (rest.size() == 2 && rest.get(1).equals("sobjects")

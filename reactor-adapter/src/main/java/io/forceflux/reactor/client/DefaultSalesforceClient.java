@@ -9,6 +9,7 @@ import io.forceflux.reactor.composite.CompositeRequest;
 import io.forceflux.reactor.composite.CompositeResult;
 import io.forceflux.reactor.governor.ApiGovernor;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -26,6 +27,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -45,13 +48,23 @@ public final class DefaultSalesforceClient implements SalesforceClient {
   private static final int COLLECTION_SIZE = 200;
   private static final Consumer<HttpHeaders> NO_HEADERS = h -> { };
 
+  /** How long a describe is served from the cache before it is asked again, with {@code If-Modified-Since}. */
+  public static final Duration DEFAULT_DESCRIBE_TTL = Duration.ofMinutes(15);
+
   private final Rest rest;
+  private final Describes describes;
   private final int pagePrefetch;
   private final int batchSize;
   private final Mono<String> apiVersion;
 
   private DefaultSalesforceClient(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
       int maxPageBytes) {
+    this(web, apiVersion, pagePrefetch, batchSize, maxPageBytes, Schedulers.parallel(), DEFAULT_DESCRIBE_TTL);
+  }
+
+  private DefaultSalesforceClient(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
+      int maxPageBytes, Scheduler scheduler, Duration describeTtl) {
+    this.describes = new Describes(scheduler, describeTtl);
     this.rest = new Rest(web, maxPageBytes);
     this.pagePrefetch = pagePrefetch;
     this.batchSize = batchSize;
@@ -74,6 +87,25 @@ public final class DefaultSalesforceClient implements SalesforceClient {
       Query.checkBatchSize(batchSize);
     }
     return new DefaultSalesforceClient(web, apiVersion, pagePrefetch, batchSize, maxPageBytes);
+  }
+
+  /**
+   * Like {@link #create(WebClient, String, int, int, int)}, with the scheduler whose clock times the describe cache
+   * and the cache's time to live (0: ask every time, with {@code If-Modified-Since}).
+   */
+  public static SalesforceClient create(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
+      int maxPageBytes, Scheduler scheduler, Duration describeTtl) {
+    Objects.requireNonNull(web, "web");
+    Objects.requireNonNull(scheduler, "scheduler");
+    Objects.requireNonNull(describeTtl, "describeTtl");
+    if (apiVersion != null) {
+      Paths.checkVersion(apiVersion);
+    }
+    if (batchSize != 0) {
+      Query.checkBatchSize(batchSize);
+    }
+    return new DefaultSalesforceClient(web, apiVersion, pagePrefetch, batchSize, maxPageBytes, scheduler,
+        describeTtl);
   }
 
   /** The newest listed version, learnt once; a fallback caused by a failure before any answer is not kept. */
@@ -350,6 +382,72 @@ public final class DefaultSalesforceClient implements SalesforceClient {
         apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite/batch"),
                 bytes(CompositeCalls.batchBody(request, v)), NO_HEADERS))
             .map(reply -> CompositeCalls.batchResult(request, tree(reply.body(), "Composite Batch result"))));
+  }
+
+  // ---- describe, search, Apex REST ----
+
+  @Override
+  public Mono<JsonNode> describeGlobal() {
+    return describes.get("", "/sobjects", this::conditionalGet);
+  }
+
+  @Override
+  public Mono<JsonNode> describe(String type) {
+    Paths.checkName(type, "type");
+    return describes.get(type.toLowerCase(java.util.Locale.ROOT), "/sobjects/" + type + "/describe",
+        this::conditionalGet);
+  }
+
+  private Mono<Rest.Reply> conditionalGet(String path, @Nullable String ifModifiedSince) {
+    return apiVersion.flatMap(v -> rest.call(HttpMethod.GET, Paths.resource(v, path), null,
+        ifModifiedSince == null ? NO_HEADERS : h -> h.set(HttpHeaders.IF_MODIFIED_SINCE, ifModifiedSince)));
+  }
+
+  @Override
+  public <T> Flux<T> search(String sosl, Class<T> type) {
+    Objects.requireNonNull(sosl, "sosl");
+    Objects.requireNonNull(type, "type");
+    if (sosl.isBlank()) {
+      throw new IllegalArgumentException("sosl must not be blank");
+    }
+    ObjectReader reader = Json.MAPPER.readerFor(type);
+    return apiVersion.flatMap(v -> rest.call(HttpMethod.GET, URI.create(Paths.DATA + "v" + v + "/search?q="
+            + java.net.URLEncoder.encode(sosl, java.nio.charset.StandardCharsets.UTF_8)), null, NO_HEADERS))
+        .flatMapIterable(reply -> {
+          JsonNode records = tree(reply.body(), "search result").get("searchRecords");
+          if (records == null || !records.isArray()) {
+            throw Rest.malformed("the search result has no searchRecords array", null);
+          }
+          List<T> out = new ArrayList<>(records.size());
+          for (JsonNode record : records) {
+            try {
+              out.add(reader.readValue(record));
+            } catch (JacksonException e) {
+              throw Rest.malformed("a search record could not be decoded as " + type.getSimpleName(), null);
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public <T> Mono<T> apexRest(HttpMethod method, String path, @Nullable Object body, Class<T> type) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(type, "type");
+    URI uri = Paths.apexRest(path);
+    byte[] bytes = body == null ? null : Json.MAPPER.writeValueAsBytes(body);
+    ObjectReader reader = Json.MAPPER.readerFor(type);
+    return rest.call(method, uri, bytes, NO_HEADERS).handle((reply, sink) -> {
+      if (reply.body().length == 0) {
+        sink.complete();
+        return;
+      }
+      try {
+        sink.next(reader.readValue(reply.body()));
+      } catch (JacksonException e) {
+        sink.error(Rest.malformed("the Apex REST response could not be decoded as " + type.getSimpleName(), null));
+      }
+    });
   }
 
   // ---- org ----

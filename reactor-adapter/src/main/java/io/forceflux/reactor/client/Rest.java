@@ -36,8 +36,12 @@ final class Rest {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** A 2xx answer: its status and body (empty for 204). */
-  record Reply(int status, byte[] body) {}
+  /** A 2xx (or 304, answering a conditional request) answer: its status, body (empty for 204 and 304), headers. */
+  record Reply(int status, byte[] body, HttpHeaders headers) {
+    Reply(int status, byte[] body) {
+      this(status, body, HttpHeaders.EMPTY);
+    }
+  }
 
   Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers) {
     String what = method.name() + " " + uri.getRawPath();
@@ -53,11 +57,12 @@ final class Rest {
 
   private Mono<Reply> read(ClientResponse response, String what) {
     int status = response.statusCode().value();
-    if (status >= 200 && status < 300) {
+    if ((status >= 200 && status < 300) || status == 304) {
+      HttpHeaders headers = response.headers().asHttpHeaders();
       return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxBodyBytes)
           .map(Rest::bytes)
           .defaultIfEmpty(new byte[0])
-          .map(bytes -> new Reply(status, bytes));
+          .map(bytes -> new Reply(status, bytes, headers));
     }
     String contentType = response.headers().contentType().map(MediaType::toString).orElse(null);
     return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(
