@@ -119,7 +119,7 @@ public final class ApiGovernor {
             .doOnNext(this::observe)
             .doOnError(ApiLimitException.class, e -> {
               LimitInfo info = e.limitInfo();
-              if (info != null) {
+              if (info != null && e.reason() == ApiLimitException.Reason.ORG_REJECTED) {
                 observe(info);
               }
             }),
