@@ -6,7 +6,7 @@
 #   --quick   short warmup and measurement, one fork, the main contenders only: under 10 minutes on 2 cores.
 #             Without it (full mode): longer runs, more forks, every parameter (about 70 minutes on 2 cores).
 #   --only    run only these benchmarks (TokenReadBenchmark, ExpiryStormBenchmark, FilterOverheadBenchmark,
-#             QueryStreamingBenchmark, FleetTokenRequestsBenchmark); SUMMARY.md is regenerated from every JSON
+#             QueryStreamingBenchmark, FleetTokenRequestsBenchmark, WriteStrategiesBenchmark); SUMMARY.md is regenerated from every JSON
 #             file in the results directory. FleetTokenRequestsBenchmark runs a real Redis (the installed one, else an embedded binary).
 #   --note    a line quoted at the top of SUMMARY.md (for example, what else was running on the machine).
 #
@@ -60,15 +60,18 @@ if [[ $mode == quick ]]; then
   opts[QueryStreamingBenchmark]="-wi 3 -w 5s -i 5 -r 5s -f 1 -prof gc"
   # Every fleet size, without a store and with Redis (in-memory, the same protocol in one process, in full mode only).
   opts[FleetTokenRequestsBenchmark]="-wi 1 -i 3 -bs 1 -f 1 -p store=none,redis"
+  # 10,000 creates and 10,000 updates four ways; one shot each is a batch of 10,000 writes.
+  opts[WriteStrategiesBenchmark]="-wi 1 -i 1 -f 1"
 else
   opts[TokenReadBenchmark]="-wi 5 -w 2s -i 10 -r 2s -f 3 -prof gc"
   opts[ExpiryStormBenchmark]="-wi 3 -i 10 -bs 1 -f 2"
   opts[FilterOverheadBenchmark]="-wi 6 -w 5s -i 10 -r 5s -f 3"
   opts[QueryStreamingBenchmark]="-wi 4 -w 10s -i 10 -r 10s -f 2 -prof gc"
   opts[FleetTokenRequestsBenchmark]="-wi 2 -i 10 -bs 1 -f 1"
+  opts[WriteStrategiesBenchmark]="-wi 1 -i 3 -f 1"
 fi
 order=(TokenReadBenchmark ExpiryStormBenchmark ExpiryStormBenchmark-spring-refresh-token FilterOverheadBenchmark
-  QueryStreamingBenchmark FleetTokenRequestsBenchmark)
+  QueryStreamingBenchmark FleetTokenRequestsBenchmark WriteStrategiesBenchmark)
 
 selected() { # $1: run name; true when it is to run
   local class="${1%%-*}"

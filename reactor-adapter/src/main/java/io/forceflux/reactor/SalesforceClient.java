@@ -14,6 +14,7 @@ import io.forceflux.reactor.composite.BatchRequest;
 import io.forceflux.reactor.composite.BatchResult;
 import io.forceflux.reactor.composite.CompositeRequest;
 import io.forceflux.reactor.composite.CompositeResult;
+import io.forceflux.reactor.composite.TreeResult;
 import io.forceflux.reactor.governor.ApiGovernor;
 import java.time.Duration;
 import java.util.List;
@@ -227,6 +228,17 @@ public interface SalesforceClient {
    * {@link #composite(CompositeRequest)}.
    */
   Mono<BatchResult> batch(BatchRequest request);
+
+  /**
+   * Creates a tree of records in one call ({@code POST /composite/tree/{type}}), all or nothing: up to 200 records
+   * of up to 5 types, 5 levels deep. Each record carries {@code attributes: {type, referenceId}}; children sit
+   * under their relationship name as {@code {"records": [...]}}.
+   *
+   * @return the Ids by reference id, or, when Salesforce refused the tree (nothing created), the errors of the
+   *     failing records; an error signal only for a refusal of the request as a whole
+   * @throws IllegalArgumentException for a record without type or reference id, or a tree over the limits
+   */
+  Mono<TreeResult> tree(String type, List<?> records);
 
   // ---- describe, search, Apex REST ----
 

@@ -7,6 +7,7 @@ import io.forceflux.reactor.composite.BatchRequest;
 import io.forceflux.reactor.composite.BatchResult;
 import io.forceflux.reactor.composite.CompositeRequest;
 import io.forceflux.reactor.composite.CompositeResult;
+import io.forceflux.reactor.composite.TreeResult;
 import io.forceflux.reactor.governor.ApiGovernor;
 import java.net.URI;
 import java.time.Duration;
@@ -382,6 +383,30 @@ public final class DefaultSalesforceClient implements SalesforceClient {
         apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite/batch"),
                 bytes(CompositeCalls.batchBody(request, v)), NO_HEADERS))
             .map(reply -> CompositeCalls.batchResult(request, tree(reply.body(), "Composite Batch result"))));
+  }
+
+  @Override
+  public Mono<TreeResult> tree(String type, List<?> records) {
+    Paths.checkName(type, "type");
+    Objects.requireNonNull(records, "records");
+    ArrayNode array = Json.MAPPER.createArrayNode();
+    int[] count = {0};
+    for (Object record : records) {
+      ObjectNode node = Json.object(Objects.requireNonNull(record, "record"), "each record");
+      CompositeCalls.checkTreeRecord(node, 1, count);
+      array.add(node);
+    }
+    if (count[0] == 0 || count[0] > CompositeCalls.MAX_TREE_RECORDS) {
+      throw new IllegalArgumentException("an sObject tree holds 1 to " + CompositeCalls.MAX_TREE_RECORDS
+          + " records, not " + count[0]);
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.set("records", array);
+    byte[] bytes = bytes(body);
+    // A failed tree is a 400 carrying the per-record errors: read it as an answer, not as an error.
+    return apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite/tree/" + type), bytes,
+            NO_HEADERS, status -> status == 400))
+        .map(reply -> CompositeCalls.treeResult(reply.status(), reply.body(), "POST /composite/tree/" + type));
   }
 
   // ---- describe, search, Apex REST ----

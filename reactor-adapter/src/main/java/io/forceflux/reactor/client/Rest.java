@@ -44,6 +44,12 @@ final class Rest {
   }
 
   Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers) {
+    return call(method, uri, body, headers, status -> false);
+  }
+
+  /** Like the other, also answering with a {@link Reply} for the error statuses {@code alsoReply} accepts. */
+  Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers,
+      java.util.function.IntPredicate alsoReply) {
     String what = method.name() + " " + uri.getRawPath();
     WebClient.RequestBodySpec spec = web.method(method).uri(uri).headers(h -> {
       h.setAccept(List.of(MediaType.APPLICATION_JSON));
@@ -51,13 +57,13 @@ final class Rest {
     });
     WebClient.RequestHeadersSpec<?> request = body == null ? spec
         : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-    return request.exchangeToMono(response -> read(response, what))
+    return request.exchangeToMono(response -> read(response, what, alsoReply))
         .onErrorMap(e -> !(e instanceof SalesforceException), e -> failure(e, what));
   }
 
-  private Mono<Reply> read(ClientResponse response, String what) {
+  private Mono<Reply> read(ClientResponse response, String what, java.util.function.IntPredicate alsoReply) {
     int status = response.statusCode().value();
-    if ((status >= 200 && status < 300) || status == 304) {
+    if ((status >= 200 && status < 300) || status == 304 || alsoReply.test(status)) {
       HttpHeaders headers = response.headers().asHttpHeaders();
       return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxBodyBytes)
           .map(Rest::bytes)
