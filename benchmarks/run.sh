@@ -6,7 +6,8 @@
 #   --quick   short warmup and measurement, one fork, the main contenders only: under 10 minutes on 2 cores.
 #             Without it (full mode): longer runs, more forks, every parameter (about 70 minutes on 2 cores).
 #   --only    run only these benchmarks (TokenReadBenchmark, ExpiryStormBenchmark, FilterOverheadBenchmark,
-#             QueryStreamingBenchmark, FleetTokenRequestsBenchmark, BulkQueryBenchmark, BulkIngestBenchmark); SUMMARY.md is regenerated from every JSON
+#             QueryStreamingBenchmark, FleetTokenRequestsBenchmark, BulkQueryBenchmark, BulkIngestBenchmark,
+#             WriteStrategiesBenchmark); SUMMARY.md is regenerated from every JSON
 #             file in the results directory. FleetTokenRequestsBenchmark runs a real Redis (the installed one, else an embedded binary).
 #   --note    a line quoted at the top of SUMMARY.md (for example, what else was running on the machine).
 #
@@ -63,6 +64,8 @@ if [[ $mode == quick ]]; then
   # One million records per operation: a few streams and loads are enough (bulk query runs in a 64 MiB heap).
   opts[BulkQueryBenchmark]="-wi 1 -w 1s -i 3 -r 1s -f 1"
   opts[BulkIngestBenchmark]="-wi 1 -i 2 -f 1"
+  # 10,000 creates and 10,000 updates four ways; one shot each is a batch of 10,000 writes.
+  opts[WriteStrategiesBenchmark]="-wi 1 -i 1 -f 1"
 else
   opts[TokenReadBenchmark]="-wi 5 -w 2s -i 10 -r 2s -f 3 -prof gc"
   opts[ExpiryStormBenchmark]="-wi 3 -i 10 -bs 1 -f 2"
@@ -71,9 +74,10 @@ else
   opts[FleetTokenRequestsBenchmark]="-wi 2 -i 10 -bs 1 -f 1"
   opts[BulkQueryBenchmark]="-wi 2 -w 1s -i 5 -r 1s -f 2"
   opts[BulkIngestBenchmark]="-wi 1 -i 5 -f 2"
+  opts[WriteStrategiesBenchmark]="-wi 1 -i 3 -f 1"
 fi
 order=(TokenReadBenchmark ExpiryStormBenchmark ExpiryStormBenchmark-spring-refresh-token FilterOverheadBenchmark
-  QueryStreamingBenchmark FleetTokenRequestsBenchmark BulkQueryBenchmark BulkIngestBenchmark)
+  QueryStreamingBenchmark FleetTokenRequestsBenchmark BulkQueryBenchmark BulkIngestBenchmark WriteStrategiesBenchmark)
 
 selected() { # $1: run name; true when it is to run
   local class="${1%%-*}"

@@ -12,11 +12,19 @@ import io.forceflux.reactor.client.Limits;
 import io.forceflux.reactor.client.Query;
 import io.forceflux.reactor.client.SaveResult;
 import io.forceflux.reactor.client.UpsertResult;
+import io.forceflux.reactor.composite.BatchRequest;
+import io.forceflux.reactor.composite.BatchResult;
+import io.forceflux.reactor.composite.CompositeRequest;
+import io.forceflux.reactor.composite.CompositeResult;
+import io.forceflux.reactor.composite.TreeResult;
+import io.forceflux.reactor.governor.ApiGovernor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -191,6 +199,98 @@ public interface SalesforceClient {
   /** Bulk API 2.0 ingest and query jobs on this client's session and API version; see {@link BulkClient}. */
   BulkClient bulk(BulkOptions options);
 
+  /**
+   * Inserts or updates records by external Id in sObject Collections calls
+   * ({@code PATCH /composite/sobjects/{type}/{externalIdField}}) of up to 200, one call at a time. Each record must
+   * carry {@code externalIdField}; {@code attributes} and null Ids are left out.
+   *
+   * @return one result per record, in input order; {@link SaveResult#created()} says whether it was inserted
+   * @throws IllegalArgumentException (signalled) for a record without {@code externalIdField}
+   */
+  Flux<SaveResult> upsertAll(String type, String externalIdField, Publisher<?> records, boolean allOrNone);
+
+  /**
+   * Deletes records by Id in sObject Collections calls ({@code DELETE /composite/sobjects?ids=}) of up to 200, one
+   * call at a time.
+   *
+   * @return one result per Id, in input order; an Id Salesforce could not delete is a result with its errors
+   */
+  Flux<SaveResult> deleteAll(Publisher<String> ids, boolean allOrNone);
+
+  /**
+   * Reads records of one type by Id in sObject Collections calls ({@code POST /composite/sobjects/{type}} with
+   * {@code ids} and {@code fields}) of up to 200, one call at a time.
+   *
+   * @param fields at least one field
+   * @return one element per Id, in input order: the record bound to {@code cls}, or empty when there is none
+   */
+  <T> Flux<Optional<T>> retrieveAll(String type, Publisher<String> ids, Class<T> cls, String... fields);
+
+  // ---- composite ----
+
+  /**
+   * Sends a Composite request ({@code POST /composite}): one API call for up to 25 subrequests. Salesforce answers
+   * HTTP 200 whatever the subrequests did, so the result is typed per subrequest; with {@code allOrNone}, a failure
+   * is reported as {@link CompositeResult#rolledBack()}, never as success.
+   *
+   * <p>A subrequest answered {@code INVALID_SESSION_ID} inside the 200 (the session died during the call) makes the
+   * whole call replay after the refresh only when no subrequest took effect: every result is that rejection or
+   * {@code PROCESSING_HALTED} (rolled back or not run). Otherwise the result is returned as it is, and the
+   * subrequests that failed with {@code INVALID_SESSION_ID} are for the caller to retry.
+   */
+  Mono<CompositeResult> composite(CompositeRequest request);
+
+  /**
+   * Sends a Composite Batch request ({@code POST /composite/batch}): independent subrequests, each an API call of
+   * its own (a governor counts them all). Replayed after {@code INVALID_SESSION_ID} on the same terms as
+   * {@link #composite(CompositeRequest)}.
+   */
+  Mono<BatchResult> batch(BatchRequest request);
+
+  /**
+   * Creates a tree of records in one call ({@code POST /composite/tree/{type}}), all or nothing: up to 200 records
+   * of up to 5 types, 5 levels deep. Each record carries {@code attributes: {type, referenceId}}; children sit
+   * under their relationship name as {@code {"records": [...]}}.
+   *
+   * @return the Ids by reference id, or, when Salesforce refused the tree (nothing created), the errors of the
+   *     failing records; an error signal only for a refusal of the request as a whole
+   * @throws IllegalArgumentException for a record without type or reference id, or a tree over the limits
+   */
+  Mono<TreeResult> tree(String type, List<?> records);
+
+  // ---- describe, search, Apex REST ----
+
+  /**
+   * The org's sObject types ({@code GET /sobjects}), cached like {@link #describe(String)}.
+   */
+  Mono<JsonNode> describeGlobal();
+
+  /**
+   * One sObject type's metadata ({@code GET /sobjects/{type}/describe}): fields with type, length,
+   * {@code nillable}, {@code createable}, {@code externalId}, .... Cached per client: for
+   * {@link Builder#describeCacheTtl(Duration)} no call is made; after it, the describe is asked again with
+   * {@code If-Modified-Since}, and Salesforce's {@code 304 Not Modified} keeps the cached one. Each subscriber
+   * gets its own copy.
+   */
+  Mono<JsonNode> describe(String type);
+
+  /**
+   * The records a SOSL search finds ({@code GET /search?q=}), e.g.
+   * {@code FIND {Acme} IN NAME FIELDS RETURNING Account(Id, Name)}, bound to {@code type} like query records.
+   */
+  <T> Flux<T> search(String sosl, Class<T> type);
+
+  /**
+   * Calls an Apex REST resource ({@code /services/apexrest/{path}}) with {@code body} serialised as JSON (none if
+   * null) and binds the JSON answer to {@code type}; an empty answer (204) completes empty. Goes through the same
+   * session filter and governor as every call.
+   *
+   * @param path relative to {@code /services/apexrest/}: segments of letters, digits and {@code _ ~ . -}, no dot
+   *     segments, optionally an encoded query
+   * @throws IllegalArgumentException for another path
+   */
+  <T> Mono<T> apexRest(HttpMethod method, String path, @Nullable Object body, Class<T> type);
+
   // ---- org ----
 
   /** The org's limits ({@code GET /limits}). */
@@ -227,6 +327,8 @@ public interface SalesforceClient {
     private Scheduler scheduler = Schedulers.parallel();
     private RecoveryPolicy recoveryPolicy = RecoveryPolicy.defaults();
     private int freshRejectionLimit = 2;
+    private @Nullable ApiGovernor governor;
+    private Duration describeCacheTtl = DefaultSalesforceClient.DEFAULT_DESCRIBE_TTL;
 
     private Builder() {}
 
@@ -382,6 +484,28 @@ public interface SalesforceClient {
     }
 
     /**
+     * How long a describe is served from the client's cache without asking; after it, the describe is asked again
+     * with {@code If-Modified-Since}. Default 15 min; range 0 (always ask) ..24 h.
+     */
+    public Builder describeCacheTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isNegative() || ttl.compareTo(Duration.ofHours(24)) > 0) {
+        throw new IllegalArgumentException("describeCacheTtl must be 0..24 h: " + ttl);
+      }
+      this.describeCacheTtl = ttl;
+      return this;
+    }
+
+    /**
+     * The org-limit governor for this client's credential (share one across the clients of a credential): daily
+     * allowance reserve and in-flight cap, checked before each request is sent. Default none.
+     */
+    public Builder governor(ApiGovernor governor) {
+      this.governor = Objects.requireNonNull(governor, "governor");
+      return this;
+    }
+
+    /**
      * Validates and builds. No I/O happens here.
      *
      * @throws IllegalStateException if neither or both of a grant and a token source are set, or token-source
@@ -425,9 +549,16 @@ public interface SalesforceClient {
                 .followRedirect(false);
         web.clientConnector(new ReactorClientHttpConnector(http));
       }
-      // Appended last, so it is the innermost filter: the only one that sees the token.
+      if (governor != null) {
+        // Outside the session filter: a request replayed after a refresh holds its one slot and counts once.
+        web.filter(governor.filter());
+      }
+      // The session filter is the innermost filter that acts on the token; inside it only a check that turns a
+      // Composite answer refused for a dead session, with nothing executed, into the 401 it recovers from.
       web.filter(filter);
-      return DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize, maxPageBytes);
+      web.filter(new CompositeSessionFilter(maxPageBytes));
+      return DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize, maxPageBytes, scheduler,
+          describeCacheTtl);
     }
 
     /** The connection pool of clients built without an {@code HttpClient}; created on first use. */

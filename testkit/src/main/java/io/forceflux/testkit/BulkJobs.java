@@ -292,26 +292,15 @@ final class BulkJobs {
                     + refused.group().trim() + " (aggregate functions, GROUP BY, OFFSET and TYPEOF are not "
                     + "supported)");
         }
-        Soql.Query parsed;
+        QueryResult result;
         try {
-            parsed = Soql.parse(soql);
-        } catch (Soql.Malformed e) {
-            return Reply.restError(400, "MALFORMED_QUERY", String.valueOf(e.getMessage()));
+            result = Soql.parse(soql).run(data, operation.equals("queryAll"));
+        } catch (Soql.Invalid e) {
+            return Reply.restError(400, e.errorCode(), String.valueOf(e.getMessage()));
         }
-        SObjectStore store = data.type(parsed.sobject());
-        if (store == null) {
-            return Reply.restError(400, "INVALID_TYPE", "sObject type '" + parsed.sobject() + "' is not supported.");
-        }
-        List<String> fields = new ArrayList<>();
-        for (String field : parsed.fields()) {
-            String canonical = store.field(field);
-            if (canonical == null) {
-                return Reply.restError(400, "INVALID_FIELD", "No such column '" + field + "' on entity '"
-                        + store.name + "'.");
-            }
-            if (!fields.contains(canonical)) {
-                fields.add(canonical);
-            }
+        if (result.kind != QueryResult.Kind.RECORDS) {
+            return Reply.restError(400, "API_ERROR", "Bulk API 2.0 does not support this query: aggregate "
+                    + "functions, GROUP BY, OFFSET and TYPEOF are not supported");
         }
         synchronized (quota) {
             rollWindow();
@@ -321,12 +310,10 @@ final class BulkJobs {
             }
             queryJobsToday++;
         }
-        SObjectStore.Snapshot snapshot = data.snapshot(store, operation.equals("queryAll"), parsed.afterId());
-        long total = parsed.limit() >= 0 ? Math.min(snapshot.total(), parsed.limit()) : snapshot.total();
         Instant now = auth.now();
         String id = Ids.id("750", jobSeq.incrementAndGet());
-        QueryCursor cursor = new QueryCursor(id, store, List.copyOf(fields), snapshot, total, now, session.token,
-                session.userId, org.bulkQueryPageSize());
+        QueryCursor cursor = new QueryCursor(id, result, now, session.token, session.userId,
+                org.bulkQueryPageSize());
         FakeBulkQuery job = new FakeBulkQuery(id, operation, soql, delimiter, lineEnding, v, session.userId, now,
                 cursor, org.bulkRecordsPerSecond());
         queries.put(id, job);

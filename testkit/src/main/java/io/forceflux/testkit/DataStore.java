@@ -42,6 +42,8 @@ final class DataStore {
     private final Clock clock;
     private final Counters counters;
     private int customTypes;
+    /** While a transaction runs (under this object's monitor), how to undo each write, newest last. */
+    private @Nullable List<Runnable> undo;
 
     DataStore(long accounts, Clock clock, Counters counters) {
         this.clock = clock;
@@ -195,6 +197,14 @@ final class DataStore {
         store.deleted.add(seq);
         store.deletedIds.add(store.id(seq));
         counters.recordsDeleted.increment();
+        if (undo != null) {
+            undo.add(() -> {
+                node.put("IsDeleted", false);
+                store.deleted.remove(seq);
+                store.deletedIds.remove(store.deletedIds.size() - 1);
+                counters.recordsDeleted.decrement();
+            });
+        }
         return true;
     }
 
@@ -211,12 +221,32 @@ final class DataStore {
         store.created.add(seq);
         store.createdIds.add(id);
         counters.recordsCreated.increment();
+        if (undo != null) {
+            // A rolled-back insert: gone from the ledger and from queries (seqs stay dense for the snapshots).
+            undo.add(() -> {
+                store.deleted.add(seq);
+                store.createdIds.remove(id);
+                store.externalIds.values().remove(seq);
+                counters.recordsCreated.decrement();
+            });
+        }
         return id;
     }
 
     void applyUpdate(SObjectStore store, long seq, JsonNode body) {
         ObjectNode node = materialize(store, seq);
         String oldExternalId = Json.text(node, SObjectStore.EXTERNAL_ID);
+        if (undo != null) {
+            ObjectNode before = node.deepCopy();
+            undo.add(() -> {
+                String now = Json.text(node, SObjectStore.EXTERNAL_ID);
+                node.removeAll();
+                node.setAll(before);
+                indexExternalId(store, seq, now, node);
+                store.updatedIds.remove(store.updatedIds.size() - 1);
+                counters.recordsUpdated.decrement();
+            });
+        }
         copyFields(store, body, node);
         indexExternalId(store, seq, oldExternalId, node);
         store.updatedIds.add(store.id(seq));
@@ -250,6 +280,46 @@ final class DataStore {
 
     private static ObjectNode materialize(SObjectStore store, long seq) {
         return store.overlay.computeIfAbsent(seq, store::generatedNode);
+    }
+
+    // ---- transactions ----
+
+    /**
+     * Runs {@code body} as one transaction: every write it makes is undone, newest first, if it returns false.
+     * Holds this object's monitor throughout, so no one observes a write that is later rolled back.
+     */
+    synchronized boolean transaction(java.util.function.BooleanSupplier body) {
+        List<Runnable> outer = undo;
+        List<Runnable> log = new ArrayList<>();
+        undo = log;
+        boolean commit = false;
+        try {
+            commit = body.getAsBoolean();
+        } finally {
+            undo = outer;
+            if (!commit) {
+                for (int i = log.size() - 1; i >= 0; i--) {
+                    log.get(i).run();
+                }
+            } else if (outer != null) {
+                outer.addAll(log);
+            }
+        }
+        return commit;
+    }
+
+    /** The store whose key prefix {@code id} carries, or null. */
+    @Nullable SObjectStore typeOfId(String id) {
+        if (id.length() < 3) {
+            return null;
+        }
+        String prefix = id.substring(0, 3);
+        for (SObjectStore store : types.values()) {
+            if (store.prefix.equals(prefix)) {
+                return store;
+            }
+        }
+        return null;
     }
 
     // ---- read access for tests ----

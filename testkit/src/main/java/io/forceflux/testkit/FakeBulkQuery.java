@@ -85,33 +85,21 @@ final class FakeBulkQuery {
     byte[] page(long offset, long max, long[] count) {
         char delimiter = BulkCsv.delimiter(columnDelimiter);
         String eol = lineEnding.equals("CRLF") ? "\r\n" : "\n";
-        List<String> fields = cursor.fields;
-        long n = Math.min(max, cursor.total - offset);
+        List<String> columns = cursor.result.columnNames();
+        long n = Math.max(0, Math.min(max, cursor.total - offset));
         StringBuilder out = new StringBuilder((int) Math.min(64L * 1024 * 1024, 64 + n * 96));
-        BulkCsv.row(out, delimiter, eol, fields.toArray(new String[0]));
-        long seq;
-        synchronized (this) {
-            seq = cursor.seqBefore(offset);
-        }
-        String[] values = new String[fields.size()];
-        long written = 0;
-        for (; written < n; written++) {
-            seq = cursor.store.next(cursor.snapshot, seq);
-            if (seq < 0) {
-                break;
-            }
-            var node = cursor.store.current(seq);
+        BulkCsv.row(out, delimiter, eol, columns.toArray(new String[0]));
+        String[] values = new String[columns.size()];
+        long[] rows = {0};
+        cursor.result.forEach(offset, n, seq -> {
             for (int i = 0; i < values.length; i++) {
-                var value = node.get(fields.get(i));
-                values[i] = value == null || value.isNull() ? "" : value.asString();
+                Object value = cursor.result.value(seq, i);
+                values[i] = value == null ? "" : value.toString();
             }
             BulkCsv.row(out, delimiter, eol, values);
-        }
-        if (seq >= 0) {
-            synchronized (this) {
-                cursor.checkpoint(offset + written, seq);
-            }
-        }
+            rows[0]++;
+        });
+        long written = rows[0];
         count[0] = written;
         return BulkCsv.bytes(out);
     }
@@ -120,7 +108,7 @@ final class FakeBulkQuery {
         g.writeStartObject();
         g.writeStringProperty("id", id);
         g.writeStringProperty("operation", operation);
-        g.writeStringProperty("object", cursor.store.name);
+        g.writeStringProperty("object", cursor.result.store.name);
         g.writeStringProperty("createdById", createdById);
         g.writeStringProperty("createdDate", SObjectStore.SALESFORCE_DATE_TIME.format(createdDate));
         g.writeStringProperty("systemModstamp", SObjectStore.SALESFORCE_DATE_TIME.format(modified));

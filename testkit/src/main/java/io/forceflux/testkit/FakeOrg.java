@@ -130,6 +130,7 @@ public final class FakeOrg implements AutoCloseable {
     private final RestEndpoint restEndpoint;
     private final SoapEndpoint soapEndpoint;
     private final SimEndpoint simEndpoint;
+    private final FakeConcurrency concurrency;
 
     private final AtomicLong apiUsage = new AtomicLong();
     private volatile long dailyApiLimit;
@@ -165,6 +166,7 @@ public final class FakeOrg implements AutoCloseable {
         this.restEndpoint = new RestEndpoint(this, auth, data, counters);
         this.soapEndpoint = new SoapEndpoint(this, auth, counters);
         this.simEndpoint = new SimEndpoint(this);
+        this.concurrency = new FakeConcurrency();
         // Generate the JWT key pair now, on the building thread, never lazily on an event loop.
         KeyMaterial.shared();
     }
@@ -540,6 +542,8 @@ public final class FakeOrg implements AutoCloseable {
         dailyApiLimit = configuredDailyApiLimit;
         apiUsage.set(0);
         bulkRecordsPerSecond = configuredBulkRecordsPerSecond;
+        concurrency.configureDefaults();
+        restEndpoint.apex.clear();
     }
 
     /**
@@ -549,6 +553,55 @@ public final class FakeOrg implements AutoCloseable {
      */
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * Salesforce's limit on concurrent long-running requests: while {@code limit} API requests have each been
+     * running for {@code threshold} or longer, a new one gets {@code 403 REQUEST_LIMIT_EXCEEDED}
+     * ({@code ConcurrentPerOrgLongTxn Limit exceeded.}) and does not run. Default 25 requests of 20 s (a
+     * production org; Developer Edition allows 5). A short threshold lets a test act it out with slow endpoints.
+     */
+    public void concurrentLongRunningLimit(int limit, Duration threshold) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        Objects.requireNonNull(threshold, "threshold");
+        concurrency.configure(limit, threshold);
+    }
+
+    /**
+     * Makes the next Composite or Composite Batch call find its session dead from subrequest {@code index}
+     * (0-based) on: those subrequests answer {@code 401 INVALID_SESSION_ID} inside the HTTP 200 (with
+     * {@code allOrNone}, the others report the rollback), and the session is expired afterwards.
+     */
+    public void sessionDiesInComposite(int index) {
+        if (index < 0 || index >= FakeComposite.MAX_SUBREQUESTS) {
+            throw new IllegalArgumentException("index must be 0..24: " + index);
+        }
+        restEndpoint.composite().killSessionAt(index);
+    }
+
+    /**
+     * Serves an Apex REST resource at {@code /services/apexrest/{mapping}} for {@code method}: {@code handler}
+     * receives the request body (JSON text, empty for none) and returns the response body (JSON; empty for 204).
+     * Requests are authenticated and counted like any API call. Replaces a handler for the same method and
+     * mapping; {@link #resetControls()} removes them all.
+     */
+    public void apexRest(String method, String mapping, java.util.function.UnaryOperator<String> handler) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(mapping, "mapping");
+        Objects.requireNonNull(handler, "handler");
+        restEndpoint.apex.register(method, mapping, handler);
+    }
+
+    /** The most API requests the org has had in flight at once since start or {@link #resetStats()}. */
+    public int maxConcurrentApiRequests() {
+        return concurrency.maxSeen();
+    }
+
+    /** API requests refused by the concurrent long-running limit since start or {@link #resetStats()}. */
+    public long longRunningRejections() {
+        return concurrency.longRunningRejections();
     }
 
     // ---- counters and data ----
@@ -566,6 +619,7 @@ public final class FakeOrg implements AutoCloseable {
     /** Zeroes every counter of {@link #stats()} except the daily API usage. */
     public void resetStats() {
         counters.reset();
+        concurrency.reset();
     }
 
     /**
@@ -712,7 +766,7 @@ public final class FakeOrg implements AutoCloseable {
             target = Target.TOKEN;
             tokenEndpoint.countArrival(r);
         } else if (path.equals("/services/data") || path.startsWith("/services/data/")
-                || path.startsWith("/services/Soap/")) {
+                || path.startsWith("/services/Soap/") || path.startsWith("/services/apexrest/")) {
             target = Target.API;
             counters.apiRequests.increment();
         } else {
@@ -727,7 +781,8 @@ public final class FakeOrg implements AutoCloseable {
             }
             run = Mono.delay(before.latency()).then(run);
         }
-        return run.flatMap(reply -> afterExecution(reply, target));
+        Mono<Reply> served = run.flatMap(reply -> afterExecution(reply, target));
+        return target == Target.API ? concurrency.track(served) : served;
     }
 
     private Mono<Reply> execute(Request r, Target target) {

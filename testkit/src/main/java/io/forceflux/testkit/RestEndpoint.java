@@ -38,6 +38,9 @@ final class RestEndpoint {
     private final Counters counters;
     private final ConcurrentHashMap<String, QueryCursor> cursors = new ConcurrentHashMap<>();
     private final BulkJobs bulk;
+    private final FakeComposite composite;
+    private final FakeDescribe describe;
+    final FakeApexRest apex = new FakeApexRest();
 
     RestEndpoint(FakeOrg org, AuthState auth, DataStore data, Counters counters) {
         this.org = org;
@@ -45,12 +48,21 @@ final class RestEndpoint {
         this.data = data;
         this.counters = counters;
         this.bulk = new BulkJobs(org, auth, data, counters);
+        this.composite = new FakeComposite(this, org, data);
+        this.describe = new FakeDescribe(data, org.clock());
+    }
+
+    FakeComposite composite() {
+        return composite;
     }
 
     private record Access(@Nullable Session session, @Nullable Reply denial) {
     }
 
     Reply handle(Request r) {
+        if (r.path.startsWith("/services/apexrest/")) {
+            return apexRest(r);
+        }
         List<String> segments = r.segments();
         if (segments.size() == 3 || (segments.size() == 4 && segments.get(3).isEmpty())) {
             return r.method.equals("GET") ? versions() : methodNotAllowed(r, "GET");
@@ -84,6 +96,19 @@ final class RestEndpoint {
             reply = Reply.json(500, Fault.UNKNOWN_EXCEPTION_BODY);
         }
         return reply.header("Sforce-Limit-Info", org.limitInfo()).markExecuted();
+    }
+
+    private Reply apexRest(Request r) {
+        Access access = authorize(r);
+        if (access.denial() != null) {
+            return access.denial();
+        }
+        if (org.tryApiCall() < 0) {
+            return Reply.restError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+                    .header("Sforce-Limit-Info", org.limitInfo());
+        }
+        counters.requestsExecuted.increment();
+        return apex.handle(r).header("Sforce-Limit-Info", org.limitInfo()).markExecuted();
     }
 
     /** 401 unless the request carries a live session usable for REST; a rejected request never runs. */
@@ -122,7 +147,7 @@ final class RestEndpoint {
         return Reply.restError(401, errorCode, message).header("WWW-Authenticate", "Token");
     }
 
-    private Reply route(Request r, Session session, String v, List<String> rest) {
+    Reply route(Request r, Session session, String v, List<String> rest) {
         String first = rest.isEmpty() ? "" : rest.get(0);
         switch (first) {
             case "" -> {
@@ -141,16 +166,27 @@ final class RestEndpoint {
                 return rest.size() == 2 ? queryMore(r, session, v, rest.get(1)) : Reply.json(404, NOT_FOUND_BODY);
             }
             case "sobjects" -> {
+                if (rest.size() == 1 && r.method.equals("GET")) {
+                    return describe.global(v);
+                }
+                if (rest.size() == 3 && rest.get(2).equals("describe") && r.method.equals("GET")) {
+                    SObjectStore store = data.type(rest.get(1));
+                    return store == null ? Reply.json(404, NOT_FOUND_BODY) : describe.describe(r, store);
+                }
                 return sobjects(r, v, rest.subList(1, rest.size()));
             }
             case "jobs" -> {
                 return bulk.handle(r, session, v, rest.subList(1, rest.size()));
             }
+            case "search" -> {
+                return r.method.equals("GET") ? describe.search(r, v) : methodNotAllowed(r, "GET");
+            }
             case "composite" -> {
-                if (rest.size() == 2 && rest.get(1).equals("sobjects")) {
+                if (rest.size() == 2 && rest.get(1).equals("sobjects")
+                        && (r.method.equals("POST") || r.method.equals("PATCH"))) {
                     return collections(r);
                 }
-                return Reply.json(404, NOT_FOUND_BODY);
+                return composite.handle(r, session, v, rest);
             }
             default -> {
                 return Reply.json(404, NOT_FOUND_BODY);
@@ -339,7 +375,7 @@ final class RestEndpoint {
         cursors.values().removeIf(c -> !now.isBefore(c.createdAt.plus(org.cursorLifetime())));
     }
 
-    private static void writeRecord(JsonGenerator g, SObjectStore store, long seq, List<String> fields,
+    static void writeRecord(JsonGenerator g, SObjectStore store, long seq, List<String> fields,
             String urlPrefix) {
         g.writeStartObject();
         g.writeName("attributes");
@@ -440,7 +476,7 @@ final class RestEndpoint {
         return Reply.json(404, NOT_FOUND_BODY);
     }
 
-    private Reply readRecord(Request r, SObjectStore store, long seq, String urlPrefix) {
+    Reply readRecord(Request r, SObjectStore store, long seq, String urlPrefix) {
         List<String> fields = new ArrayList<>();
         String requested = r.query.get("fields");
         if (requested != null && !requested.isBlank()) {
@@ -457,7 +493,7 @@ final class RestEndpoint {
         return Reply.json(200, Json.write(g -> writeRecord(g, store, seq, fields, urlPrefix)));
     }
 
-    private static Reply jsonParserError() {
+    static Reply jsonParserError() {
         return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
     }
 
@@ -483,7 +519,7 @@ final class RestEndpoint {
         g.writeEndArray();
     }
 
-    private static Reply methodNotAllowed(Request r, String allowed) {
+    static Reply methodNotAllowed(Request r, String allowed) {
         return Reply.restError(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + r.method + "' not allowed. Allowed are "
                 + allowed);
     }
@@ -573,11 +609,11 @@ final class RestEndpoint {
         return new Planned(store, seq, fields, store.id(seq), data.validate(store, fields, false));
     }
 
-    private static String success(String id) {
+    static String success(String id) {
         return "{\"id\":" + Json.quote(id) + ",\"success\":true,\"errors\":[]}";
     }
 
-    private static String failure(@Nullable String id, WriteError error) {
+    static String failure(@Nullable String id, WriteError error) {
         return new String(Json.write(g -> {
             g.writeStartObject();
             if (id != null) {

@@ -5,7 +5,14 @@ import io.forceflux.core.error.SalesforceException;
 import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.bulk.BulkClient;
 import io.forceflux.reactor.bulk.BulkOptions;
+import io.forceflux.reactor.composite.BatchRequest;
+import io.forceflux.reactor.composite.BatchResult;
+import io.forceflux.reactor.composite.CompositeRequest;
+import io.forceflux.reactor.composite.CompositeResult;
+import io.forceflux.reactor.composite.TreeResult;
+import io.forceflux.reactor.governor.ApiGovernor;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -23,6 +30,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -42,15 +51,25 @@ public final class DefaultSalesforceClient implements SalesforceClient {
   private static final int COLLECTION_SIZE = 200;
   private static final Consumer<HttpHeaders> NO_HEADERS = h -> { };
 
+  /** How long a describe is served from the cache before it is asked again, with {@code If-Modified-Since}. */
+  public static final Duration DEFAULT_DESCRIBE_TTL = Duration.ofMinutes(15);
+
   private final WebClient web;
   private final Rest rest;
+  private final Describes describes;
   private final int pagePrefetch;
   private final int batchSize;
   private final Mono<String> apiVersion;
 
   private DefaultSalesforceClient(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
       int maxPageBytes) {
+    this(web, apiVersion, pagePrefetch, batchSize, maxPageBytes, Schedulers.parallel(), DEFAULT_DESCRIBE_TTL);
+  }
+
+  private DefaultSalesforceClient(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
+      int maxPageBytes, Scheduler scheduler, Duration describeTtl) {
     this.web = web;
+    this.describes = new Describes(scheduler, describeTtl);
     this.rest = new Rest(web, maxPageBytes);
     this.pagePrefetch = pagePrefetch;
     this.batchSize = batchSize;
@@ -73,6 +92,25 @@ public final class DefaultSalesforceClient implements SalesforceClient {
       Query.checkBatchSize(batchSize);
     }
     return new DefaultSalesforceClient(web, apiVersion, pagePrefetch, batchSize, maxPageBytes);
+  }
+
+  /**
+   * Like {@link #create(WebClient, String, int, int, int)}, with the scheduler whose clock times the describe cache
+   * and the cache's time to live (0: ask every time, with {@code If-Modified-Since}).
+   */
+  public static SalesforceClient create(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
+      int maxPageBytes, Scheduler scheduler, Duration describeTtl) {
+    Objects.requireNonNull(web, "web");
+    Objects.requireNonNull(scheduler, "scheduler");
+    Objects.requireNonNull(describeTtl, "describeTtl");
+    if (apiVersion != null) {
+      Paths.checkVersion(apiVersion);
+    }
+    if (batchSize != 0) {
+      Query.checkBatchSize(batchSize);
+    }
+    return new DefaultSalesforceClient(web, apiVersion, pagePrefetch, batchSize, maxPageBytes, scheduler,
+        describeTtl);
   }
 
   /** The newest listed version, learnt once; a fallback caused by a failure before any answer is not kept. */
@@ -165,7 +203,7 @@ public final class DefaultSalesforceClient implements SalesforceClient {
     byte[] body = bytes(Json.withoutIdAndAttributes(Json.object(Objects.requireNonNull(record, "record"), "record"),
         true));
     return call(HttpMethod.POST, "/sobjects/" + type, body)
-        .map(reply -> saveResult(tree(reply.body(), "create result")));
+        .map(reply -> saveResult(tree(reply.body(), "create result"), true));
   }
 
   @Override
@@ -243,25 +281,90 @@ public final class DefaultSalesforceClient implements SalesforceClient {
 
   @Override
   public Flux<SaveResult> createAll(String type, Publisher<?> records, boolean allOrNone) {
-    return collections(type, records, allOrNone, true);
+    return collections(type, records, allOrNone, HttpMethod.POST, "/composite/sobjects", null);
   }
 
   @Override
   public Flux<SaveResult> updateAll(String type, Publisher<?> recordsWithId, boolean allOrNone) {
-    return collections(type, recordsWithId, allOrNone, false);
+    return collections(type, recordsWithId, allOrNone, HttpMethod.PATCH, "/composite/sobjects", null);
   }
 
-  private Flux<SaveResult> collections(String type, Publisher<?> records, boolean allOrNone, boolean create) {
+  @Override
+  public Flux<SaveResult> upsertAll(String type, String externalIdField, Publisher<?> records, boolean allOrNone) {
+    Paths.checkName(type, "type");
+    Paths.checkName(externalIdField, "externalIdField");
+    return collections(type, records, allOrNone, HttpMethod.PATCH,
+        "/composite/sobjects/" + type + "/" + externalIdField, externalIdField);
+  }
+
+  @Override
+  public Flux<SaveResult> deleteAll(Publisher<String> ids, boolean allOrNone) {
+    Objects.requireNonNull(ids, "ids");
+    return Flux.from(ids)
+        .map(Paths::checkId)
+        .buffer(COLLECTION_SIZE)
+        .concatMap(batch -> call(HttpMethod.DELETE, "/composite/sobjects?ids=" + String.join(",", batch)
+                + "&allOrNone=" + allOrNone, null)
+            .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size(),
+                false)), 1);
+  }
+
+  @Override
+  public <T> Flux<java.util.Optional<T>> retrieveAll(String type, Publisher<String> ids, Class<T> cls,
+      String... fields) {
+    Paths.checkName(type, "type");
+    Objects.requireNonNull(ids, "ids");
+    Objects.requireNonNull(cls, "cls");
+    if (fields.length == 0) {
+      throw new IllegalArgumentException("retrieveAll needs at least one field");
+    }
+    for (String f : fields) {
+      Paths.checkName(f, "field");
+    }
+    ObjectReader reader = Json.MAPPER.readerFor(cls);
+    return Flux.from(ids)
+        .map(Paths::checkId)
+        .buffer(COLLECTION_SIZE)
+        .concatMap(batch -> {
+          ObjectNode body = Json.MAPPER.createObjectNode();
+          body.putArray("ids").addAll(batch.stream().map(Json.MAPPER.getNodeFactory()::stringNode).toList());
+          body.putArray("fields").addAll(java.util.Arrays.stream(fields)
+              .map(Json.MAPPER.getNodeFactory()::stringNode).toList());
+          return call(HttpMethod.POST, "/composite/sobjects/" + type, bytes(body)).flatMapIterable(reply -> {
+            JsonNode root = tree(reply.body(), "sObject Collections retrieve result");
+            if (!(root instanceof ArrayNode array) || array.size() != batch.size()) {
+              throw Rest.malformed("the sObject Collections retrieve response does not hold one entry per Id", null);
+            }
+            List<java.util.Optional<T>> out = new ArrayList<>(batch.size());
+            for (JsonNode node : array) {
+              try {
+                out.add(node == null || node.isNull() ? java.util.Optional.empty()
+                    : java.util.Optional.of(reader.readValue(node)));
+              } catch (JacksonException e) {
+                throw Rest.malformed("a record could not be decoded as " + cls.getSimpleName(), null);
+              }
+            }
+            return out;
+          });
+        }, 1);
+  }
+
+  /** sObject Collections writes; {@code externalIdField} non-null for upserts, whose records must carry it. */
+  private Flux<SaveResult> collections(String type, Publisher<?> records, boolean allOrNone, HttpMethod method,
+      String path, @Nullable String externalIdField) {
     Paths.checkName(type, "type");
     Objects.requireNonNull(records, "records");
-    HttpMethod method = create ? HttpMethod.POST : HttpMethod.PATCH;
+    boolean create = method == HttpMethod.POST;
     return Flux.from(records)
         .map(record -> {
           ObjectNode node = Json.object(Objects.requireNonNull(record, "record"), "each record");
-          if (create) {
+          if (create || externalIdField != null) {
             Json.withoutIdAndAttributes(node, true);
           } else {
             node.remove("attributes");
+          }
+          if (externalIdField != null && node.propertyNames().stream().noneMatch(externalIdField::equalsIgnoreCase)) {
+            throw new IllegalArgumentException("each record of an upsert must carry " + externalIdField);
           }
           ObjectNode withType = Json.MAPPER.createObjectNode();
           withType.putObject("attributes").put("type", type);
@@ -273,14 +376,124 @@ public final class DefaultSalesforceClient implements SalesforceClient {
           ObjectNode body = Json.MAPPER.createObjectNode();
           body.put("allOrNone", allOrNone);
           body.putArray("records").addAll(batch);
-          return call(method, "/composite/sobjects", bytes(body))
-              .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size()));
+          return call(method, path, bytes(body))
+              .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size(),
+                  create));
         }, 1);
   }
 
   @Override
   public BulkClient bulk(BulkOptions options) {
     return BulkClient.create(web, apiVersion, options);
+  }
+
+  // ---- composite ----
+
+  @Override
+  public Mono<CompositeResult> composite(CompositeRequest request) {
+    Objects.requireNonNull(request, "request");
+    return apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite"),
+            bytes(CompositeCalls.compositeBody(request, v)), NO_HEADERS))
+        .map(reply -> CompositeCalls.compositeResult(request, tree(reply.body(), "Composite result")));
+  }
+
+  @Override
+  public Mono<BatchResult> batch(BatchRequest request) {
+    Objects.requireNonNull(request, "request");
+    return ApiGovernor.withCost(request.subrequests().size(),
+        apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite/batch"),
+                bytes(CompositeCalls.batchBody(request, v)), NO_HEADERS))
+            .map(reply -> CompositeCalls.batchResult(request, tree(reply.body(), "Composite Batch result"))));
+  }
+
+  @Override
+  public Mono<TreeResult> tree(String type, List<?> records) {
+    Paths.checkName(type, "type");
+    Objects.requireNonNull(records, "records");
+    ArrayNode array = Json.MAPPER.createArrayNode();
+    int[] count = {0};
+    for (Object record : records) {
+      ObjectNode node = Json.object(Objects.requireNonNull(record, "record"), "each record");
+      CompositeCalls.checkTreeRecord(node, 1, count);
+      array.add(node);
+    }
+    if (count[0] == 0 || count[0] > CompositeCalls.MAX_TREE_RECORDS) {
+      throw new IllegalArgumentException("an sObject tree holds 1 to " + CompositeCalls.MAX_TREE_RECORDS
+          + " records, not " + count[0]);
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.set("records", array);
+    byte[] bytes = bytes(body);
+    // A failed tree is a 400 carrying the per-record errors: read it as an answer, not as an error.
+    return apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite/tree/" + type), bytes,
+            NO_HEADERS, status -> status == 400))
+        .map(reply -> CompositeCalls.treeResult(reply.status(), reply.body(), "POST /composite/tree/" + type));
+  }
+
+  // ---- describe, search, Apex REST ----
+
+  @Override
+  public Mono<JsonNode> describeGlobal() {
+    return describes.get("", "/sobjects", this::conditionalGet);
+  }
+
+  @Override
+  public Mono<JsonNode> describe(String type) {
+    Paths.checkName(type, "type");
+    return describes.get(type.toLowerCase(java.util.Locale.ROOT), "/sobjects/" + type + "/describe",
+        this::conditionalGet);
+  }
+
+  private Mono<Rest.Reply> conditionalGet(String path, @Nullable String ifModifiedSince) {
+    return apiVersion.flatMap(v -> rest.call(HttpMethod.GET, Paths.resource(v, path), null,
+        ifModifiedSince == null ? NO_HEADERS : h -> h.set(HttpHeaders.IF_MODIFIED_SINCE, ifModifiedSince)));
+  }
+
+  @Override
+  public <T> Flux<T> search(String sosl, Class<T> type) {
+    Objects.requireNonNull(sosl, "sosl");
+    Objects.requireNonNull(type, "type");
+    if (sosl.isBlank()) {
+      throw new IllegalArgumentException("sosl must not be blank");
+    }
+    ObjectReader reader = Json.MAPPER.readerFor(type);
+    return apiVersion.flatMap(v -> rest.call(HttpMethod.GET, URI.create(Paths.DATA + "v" + v + "/search?q="
+            + java.net.URLEncoder.encode(sosl, java.nio.charset.StandardCharsets.UTF_8)), null, NO_HEADERS))
+        .flatMapIterable(reply -> {
+          JsonNode records = tree(reply.body(), "search result").get("searchRecords");
+          if (records == null || !records.isArray()) {
+            throw Rest.malformed("the search result has no searchRecords array", null);
+          }
+          List<T> out = new ArrayList<>(records.size());
+          for (JsonNode record : records) {
+            try {
+              out.add(reader.readValue(record));
+            } catch (JacksonException e) {
+              throw Rest.malformed("a search record could not be decoded as " + type.getSimpleName(), null);
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public <T> Mono<T> apexRest(HttpMethod method, String path, @Nullable Object body, Class<T> type) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(type, "type");
+    URI uri = Paths.apexRest(path);
+    byte[] bytes = body == null ? null : Json.MAPPER.writeValueAsBytes(body);
+    ObjectReader reader = Json.MAPPER.readerFor(type);
+    return rest.call(method, uri, bytes, NO_HEADERS).handle((reply, sink) -> {
+      if (reply.body().length == 0) {
+        sink.complete();
+        return;
+      }
+      try {
+        sink.next(reader.readValue(reply.body()));
+      } catch (JacksonException e) {
+        sink.error(Rest.malformed("the Apex REST response could not be decoded as " + type.getSimpleName(), null));
+      }
+    });
   }
 
   // ---- org ----
@@ -358,6 +571,10 @@ public final class DefaultSalesforceClient implements SalesforceClient {
   }
 
   private static SaveResult saveResult(JsonNode node) {
+    return saveResult(node, false);
+  }
+
+  private static SaveResult saveResult(JsonNode node, boolean createdOnSuccess) {
     if (!node.isObject()) {
       throw Rest.malformed("a save result is not a JSON object", null);
     }
@@ -379,17 +596,20 @@ public final class DefaultSalesforceClient implements SalesforceClient {
         errors.add(new ApiError(code == null ? "UNKNOWN" : code, message == null ? "" : message, fields));
       }
     }
-    return new SaveResult(text(node, "id"), success != null ? success.asBoolean() : errors.isEmpty(), errors);
+    boolean ok = success != null ? success.asBoolean() : errors.isEmpty();
+    JsonNode created = node.get("created");
+    return new SaveResult(text(node, "id"), ok, errors,
+        created != null && created.isBoolean() ? created.booleanValue() : ok && createdOnSuccess);
   }
 
-  private static List<SaveResult> saveResults(JsonNode root, int expected) {
+  private static List<SaveResult> saveResults(JsonNode root, int expected, boolean createdOnSuccess) {
     if (!(root instanceof ArrayNode array) || array.size() != expected) {
       throw new SalesforceException(FailureCause.MALFORMED_RESPONSE, "the sObject Collections response does not "
           + "hold one result per record (" + expected + " sent)", null, 1, null);
     }
     List<SaveResult> results = new ArrayList<>(expected);
     for (JsonNode node : array) {
-      results.add(saveResult(node));
+      results.add(saveResult(node, createdOnSuccess));
     }
     return results;
   }

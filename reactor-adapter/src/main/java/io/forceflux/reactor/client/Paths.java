@@ -85,6 +85,25 @@ final class Paths {
         + DATA + " (refused, never requested): " + Redaction.snippet(url, 120), null, 1, null);
   }
 
+  private static final Pattern APEX_PATH = Pattern.compile("[A-Za-z0-9_~.-]+(/[A-Za-z0-9_~.-]+)*/?"
+      + "(\\?[A-Za-z0-9_~.%=&+,-]*)?");
+
+  /**
+   * {@code /services/apexrest/{path}} for a path relative to it: segments of unreserved characters, no dot
+   * segments, an optional already-encoded query.
+   *
+   * @throws IllegalArgumentException for anything else
+   */
+  static URI apexRest(String path) {
+    Objects.requireNonNull(path, "path");
+    String relative = path.startsWith("/") ? path.substring(1) : path;
+    if (!APEX_PATH.matcher(relative).matches() || ("/" + relative.split("\\?", 2)[0] + "/").contains("/../")
+        || ("/" + relative.split("\\?", 2)[0] + "/").contains("/./")) {
+      throw new IllegalArgumentException("path is not a relative Apex REST path: " + Redaction.snippet(path, 80));
+    }
+    return URI.create("/services/apexrest/" + relative);
+  }
+
   static String checkName(String name, String what) {
     Objects.requireNonNull(name, what);
     if (!NAME.matcher(name).matches()) {

@@ -37,11 +37,21 @@ final class Rest {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** A 2xx answer: its status and body (empty for 204). */
-  record Reply(int status, byte[] body) {}
+  /** A 2xx (or 304, answering a conditional request) answer: its status, body (empty for 204 and 304), headers. */
+  record Reply(int status, byte[] body, HttpHeaders headers) {
+    Reply(int status, byte[] body) {
+      this(status, body, HttpHeaders.EMPTY);
+    }
+  }
 
   Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers) {
-    return call(method, uri, body, headers, false);
+    return call(method, uri, body, headers, false, status -> false);
+  }
+
+  /** Like the other, also answering with a {@link Reply} for the error statuses {@code alsoReply} accepts. */
+  Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers,
+      java.util.function.IntPredicate alsoReply) {
+    return call(method, uri, body, headers, false, alsoReply);
   }
 
   /**
@@ -51,6 +61,11 @@ final class Rest {
    */
   Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers,
       boolean idempotent) {
+    return call(method, uri, body, headers, idempotent, status -> false);
+  }
+
+  private Mono<Reply> call(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> headers,
+      boolean idempotent, java.util.function.IntPredicate alsoReply) {
     String what = method.name() + " " + uri.getRawPath();
     WebClient.RequestBodySpec spec = web.method(method).uri(uri).headers(h -> {
       h.setAccept(List.of(MediaType.APPLICATION_JSON));
@@ -61,17 +76,18 @@ final class Rest {
     }
     WebClient.RequestHeadersSpec<?> request = body == null ? spec
         : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-    return request.exchangeToMono(response -> read(response, what))
+    return request.exchangeToMono(response -> read(response, what, alsoReply))
         .onErrorMap(e -> !(e instanceof SalesforceException), e -> failure(e, what));
   }
 
-  private Mono<Reply> read(ClientResponse response, String what) {
+  private Mono<Reply> read(ClientResponse response, String what, java.util.function.IntPredicate alsoReply) {
     int status = response.statusCode().value();
-    if (status >= 200 && status < 300) {
+    if ((status >= 200 && status < 300) || status == 304 || alsoReply.test(status)) {
+      HttpHeaders headers = response.headers().asHttpHeaders();
       return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxBodyBytes)
           .map(Rest::bytes)
           .defaultIfEmpty(new byte[0])
-          .map(bytes -> new Reply(status, bytes));
+          .map(bytes -> new Reply(status, bytes, headers));
     }
     String contentType = response.headers().contentType().map(MediaType::toString).orElse(null);
     return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(

@@ -1,0 +1,231 @@
+package io.forceflux.reactor.governor;
+
+import io.forceflux.core.error.ApiLimitException;
+import io.forceflux.core.error.LimitInfo;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
+
+/**
+ * Keeps the clients of one credential inside the org's API limits, before Salesforce has to say
+ * {@code REQUEST_LIMIT_EXCEEDED}.
+ *
+ * <ul>
+ *   <li><b>Daily allowance.</b> Every response's {@code Sforce-Limit-Info: api-usage=N/M} updates a view of the
+ *       org's usage ({@link #usage()}). The governor counts each call it lets through before sending it, so the
+ *       view is an upper bound on what the org will have counted once the calls in flight finish: calls are
+ *       refused (fail fast with {@link ApiLimitException}, reason {@code DAILY_RESERVE}, nothing sent) once
+ *       spending one more would enter the reserve, {@code ceil(M × reserve)} calls. A call wrapped with
+ *       {@link #critical(Mono)} may spend the reserve, never more than {@code M}. Until the first response says
+ *       what {@code M} is, calls pass (at most {@link Builder#maxInFlight(int)} of them are in flight).
+ *   <li><b>In flight.</b> At most {@link Builder#maxInFlight(int)} requests are in flight at once; the others wait
+ *       in FIFO order (backpressure, no thread blocked) for up to {@link Builder#maxWait(Duration)}, then fail with
+ *       {@link ApiLimitException}, reason {@code IN_FLIGHT_WAIT}, nothing sent.
+ *   <li>{@code REQUEST_LIMIT_EXCEEDED} from Salesforce stays an {@link ApiLimitException} (reason
+ *       {@code ORG_REJECTED}); it never triggers a token refresh, and its usage updates the view.
+ * </ul>
+ *
+ * <p>One governor per credential (org and user), shared by every client of it in the process:
+ * {@code SalesforceClient.builder().governor(governor)}. Other processes' calls show up through the usage they
+ * report, not before; the governor does not share its count through the token store.
+ *
+ * <p>What counts: each request that passes is counted once (a Composite call is one call; a Composite Batch costs
+ * one per subrequest, see {@link #withCost(int, Mono)}). A request that never reached the org (a transport failure)
+ * is still counted until a response reports the real usage while nothing else is in flight.
+ */
+public final class ApiGovernor {
+  private static final String CRITICAL = ApiGovernor.class.getName() + ".critical";
+  private static final String COST = ApiGovernor.class.getName() + ".cost";
+
+  private final double reserve;
+  private final Duration maxWait;
+  private final Scheduler scheduler;
+  private final InFlightLimiter limiter;
+  /** An upper bound on the org's usage once the calls in flight are answered. */
+  private final AtomicLong spent = new AtomicLong();
+  private final AtomicLong windowMax = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private volatile long max = -1;
+
+  private ApiGovernor(Builder b) {
+    this.reserve = b.reserve;
+    this.maxWait = b.maxWait;
+    this.scheduler = b.scheduler;
+    this.limiter = new InFlightLimiter(b.maxInFlight);
+  }
+
+  /** A builder with every option at its default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Lets {@code call} spend the reserve (never beyond the allowance). */
+  public static <T> Mono<T> critical(Mono<T> call) {
+    return call.contextWrite(ctx -> ctx.put(CRITICAL, Boolean.TRUE));
+  }
+
+  /**
+   * Counts each request of {@code call} as {@code cost} calls: a Composite Batch of n subrequests costs n.
+   *
+   * @throws IllegalArgumentException unless 1..25
+   */
+  public static <T> Mono<T> withCost(int cost, Mono<T> call) {
+    if (cost < 1 || cost > 25) {
+      throw new IllegalArgumentException("cost must be 1..25: " + cost);
+    }
+    return call.contextWrite(ctx -> ctx.put(COST, cost));
+  }
+
+  /** The org's usage as far as the governor knows it (calls in flight included), or empty before any response. */
+  public Optional<LimitInfo> usage() {
+    long m = max;
+    return m < 0 ? Optional.empty() : Optional.of(new LimitInfo(spent.get(), m));
+  }
+
+  /** Requests in flight now. */
+  public int inFlight() {
+    return limiter.inFlight();
+  }
+
+  /** Requests waiting for an in-flight slot now. */
+  public int queued() {
+    return limiter.queued();
+  }
+
+  /** Calls refused so far for the reserve or for waiting too long. */
+  public long refused() {
+    return refused.get();
+  }
+
+  /** The filter to put on a WebClient outside the session filter ({@code SalesforceClient.Builder} does it). */
+  public ExchangeFilterFunction filter() {
+    return this::exchange;
+  }
+
+  private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next) {
+    return Mono.deferContextual(ctx -> Mono.usingWhen(
+        limiter.acquire(maxWait, scheduler, this::view).doOnError(e -> refused.incrementAndGet()),
+        slot -> spend(ctx).then(next.exchange(request))
+            .doOnNext(this::observe)
+            .doOnError(ApiLimitException.class, e -> {
+              LimitInfo info = e.limitInfo();
+              if (info != null && e.reason() == ApiLimitException.Reason.ORG_REJECTED) {
+                observe(info);
+              }
+            }),
+        slot -> Mono.fromRunnable(slot::release),
+        (slot, e) -> Mono.fromRunnable(slot::release),
+        slot -> Mono.fromRunnable(slot::release)));
+  }
+
+  private @Nullable LimitInfo view() {
+    return usage().orElse(null);
+  }
+
+  /** Counts the call, or refuses it if it would enter the reserve. */
+  private Mono<Void> spend(ContextView ctx) {
+    boolean critical = ctx.getOrDefault(CRITICAL, Boolean.FALSE);
+    int cost = ctx.getOrDefault(COST, 1);
+    while (true) {
+      long m = max;
+      long s = spent.get();
+      if (m >= 0) {
+        long budget = critical ? m : m - (long) Math.ceil(m * reserve);
+        if (s + cost > budget) {
+          refused.incrementAndGet();
+          return Mono.error(new ApiLimitException(ApiLimitException.Reason.DAILY_RESERVE,
+              "the governor keeps the last " + (m - budget) + " calls of " + m + " in reserve and "
+                  + s + " are spent or in flight", new LimitInfo(s, m)));
+        }
+      }
+      if (spent.compareAndSet(s, s + cost)) {
+        return Mono.empty();
+      }
+    }
+  }
+
+  private void observe(ClientResponse response) {
+    LimitInfo.parse(response.headers().asHttpHeaders().getFirst("Sforce-Limit-Info")).ifPresent(this::observe);
+  }
+
+  private void observe(LimitInfo info) {
+    max = info.max();
+    // Reports arrive out of order; the org's count is the highest reported since the last quiet moment. It may
+    // include other processes' calls, so the view never stays below it. Our own count may exceed it by calls that
+    // never reached the org, and the rolling window lets usage fall: re-base when this is the only call in flight.
+    long reported = windowMax.accumulateAndGet(info.used(), Math::max);
+    long s = spent.get();
+    if (reported > s) {
+      spent.accumulateAndGet(reported, Math::max);
+    } else if (limiter.inFlight() <= 1 && limiter.queued() == 0 && spent.compareAndSet(s, reported)) {
+      windowMax.set(0);
+    }
+  }
+
+  /**
+   * Options for an {@link ApiGovernor}; invalid values fail in the setter.
+   */
+  public static final class Builder {
+    private double reserve = 0.05;
+    private int maxInFlight = 20;
+    private Duration maxWait = Duration.ofSeconds(30);
+    private Scheduler scheduler = Schedulers.parallel();
+
+    private Builder() {}
+
+    /**
+     * The fraction of the daily allowance kept for {@linkplain #critical(Mono) critical} calls: 0.05 stops
+     * ordinary calls at 95%. Default 0.05; range 0..0.5.
+     */
+    public Builder reserve(double reserve) {
+      if (!(reserve >= 0 && reserve <= 0.5)) {
+        throw new IllegalArgumentException("reserve must be 0..0.5: " + reserve);
+      }
+      this.reserve = reserve;
+      return this;
+    }
+
+    /**
+     * Requests in flight at once; the rest wait. Default 20, under Salesforce's limit of 25 concurrent
+     * long-running (20 s or more) requests of a production org; range 1..10,000.
+     */
+    public Builder maxInFlight(int maxInFlight) {
+      if (maxInFlight < 1 || maxInFlight > 10_000) {
+        throw new IllegalArgumentException("maxInFlight must be 1..10000: " + maxInFlight);
+      }
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /** How long a request may wait for an in-flight slot. Default 30 s; range 1 ms..10 min. */
+    public Builder maxWait(Duration maxWait) {
+      Objects.requireNonNull(maxWait, "maxWait");
+      if (maxWait.compareTo(Duration.ofMillis(1)) < 0 || maxWait.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("maxWait must be 1 ms..10 min: " + maxWait);
+      }
+      this.maxWait = maxWait;
+      return this;
+    }
+
+    /** Where wait deadlines run (virtual time in tests). Default {@link Schedulers#parallel()}. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Builds the governor; no I/O. */
+    public ApiGovernor build() {
+      return new ApiGovernor(this);
+    }
+  }
+}
