@@ -118,7 +118,7 @@ class InMemoryTokenStoreTests {
       org.expireAllSessions();
       StepVerifier.create(get(client))
           .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(SalesforceException.class, s -> {
-            assertThat(s.failureCause()).isEqualTo(FailureCause.TRANSPORT);
+            assertThat(s.failureCause()).isEqualTo(FailureCause.TOKEN_STORE_UNAVAILABLE);
             assertThat(s.recoverable()).isTrue();
           }))
           .verify(BOUND);
@@ -170,9 +170,14 @@ class InMemoryTokenStoreTests {
     }
 
     @Override
-    public Mono<Long> publish(
-        String credential, String owner, long expectedVersion, AccessToken token, @Nullable Secret refreshToken) {
-      return maybe(delegate.publish(credential, owner, expectedVersion, token, refreshToken));
+    public Mono<Long> publish(String credential, String owner, long expectedVersion, AccessToken token,
+        @Nullable Secret refreshToken, RefreshTokenRotation rotation) {
+      return maybe(delegate.publish(credential, owner, expectedVersion, token, refreshToken, rotation));
+    }
+
+    @Override
+    public Mono<Boolean> restore(String credential, Entry entry) {
+      return maybe(delegate.restore(credential, entry));
     }
 
     @Override
