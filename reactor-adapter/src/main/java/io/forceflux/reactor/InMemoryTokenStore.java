@@ -119,7 +119,7 @@ final class InMemoryTokenStore implements TokenStore {
         if (s.entry.version() >= entry.version()) {
           return false;
         }
-        s.entry = entry;
+        s.entry = new Entry(entry.version(), entry.token(), entry.refreshToken(), entry.rotation(), true);
       }
       s.published.tryEmitNext(entry.version());
       return true;

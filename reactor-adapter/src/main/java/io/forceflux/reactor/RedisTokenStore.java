@@ -61,7 +61,7 @@ import reactor.core.scheduler.Schedulers;
  * <p>Per credential it keeps, under {@code SHA-256(credentialKey)} so no credential detail is readable in
  * key names, a hash {@code <prefix>:{<sha>}:token} with fields {@code ver}, {@code tok} (the access token),
  * {@code rt} (the newest refresh token) and {@code rot} ({@code r} rotating, {@code s} static, absent when not
- * known), a lease {@code <prefix>:{<sha>}:lease} (the holder's id, set
+ * known) and {@code rs} (present while the version is a restored one), a lease {@code <prefix>:{<sha>}:lease} (the holder's id, set
  * with {@code SET NX PX}) and a channel {@code <prefix>:{<sha>}:published}. The hash tag keeps them on one
  * Redis Cluster slot. Compare-and-invalidate, lease renewal and release, and publishing (check lease owner
  * and version, write token, refresh token and a new version, delete the lease, {@code PUBLISH}) are Lua
@@ -128,6 +128,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       redis.call('HSET', KEYS[1], 'tok', ARGV[3])
       if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'rt', ARGV[4]) end
       if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'rot', ARGV[6]) end
+      redis.call('HDEL', KEYS[1], 'rs')
       if holder then redis.call('DEL', KEYS[2]) end
       redis.call('PUBLISH', ARGV[5], version)
       return tonumber(version)
@@ -141,7 +142,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       local current = redis.call('HGET', KEYS[1], 'ver')
       if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
       redis.call('DEL', KEYS[1])
-      redis.call('HSET', KEYS[1], 'ver', ARGV[1])
+      redis.call('HSET', KEYS[1], 'ver', ARGV[1], 'rs', '1')
       if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'tok', ARGV[2]) end
       if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'rt', ARGV[3]) end
       if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'rot', ARGV[4]) end
@@ -216,7 +217,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   @Override
   public Mono<Entry> read(String credential) {
     Keys k = keys(credential);
-    return run(redis -> redis.hmget(k.token, "ver", "tok", "rt", "rot").collectList()).map(values -> entry(k, values));
+    return run(redis -> redis.hmget(k.token, "ver", "tok", "rt", "rot", "rs").collectList()).map(values -> entry(k, values));
   }
 
   @Override
@@ -393,7 +394,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
     RefreshTokenRotation rotation = "r".equals(rot) ? RefreshTokenRotation.ROTATING
         : "s".equals(rot) ? RefreshTokenRotation.STATIC : RefreshTokenRotation.DETECT;
-    return new Entry(version, token, refresh, rotation);
+    return new Entry(version, token, refresh, rotation, value(values, 4) != null);
   }
 
   private static @Nullable String value(List<KeyValue<String, Value>> values, int i) {

@@ -53,10 +53,10 @@ import reactor.core.scheduler.Scheduler;
  *       stored";
  *   <li>the holder renews its lease until its publish resolves and retries its token request itself, so that
  *       once the lease is lost it presents that refresh token no more;
- *   <li>a process that knows nothing, finds the store empty and has seen the store unavailable waits a grace
- *       period (two lease TTLs) before presenting its configured refresh token: the store may just have
- *       restarted without its data, and the processes that know the newest refresh token restore it as soon as
- *       they reach it again.
+ *   <li>before refreshing from a restored entry, or (knowing nothing, having seen the store unavailable) from an
+ *       empty store, a process waits a grace period (two lease TTLs): the store may just have restarted without
+ *       its data, and every process that knows a newer refresh token restores it as soon as it reaches the
+ *       store again; the newest restore wins, whatever the order.
  * </ul>
  *
  * <p>The token source runs at most one refresh at a time; a background restorer that runs after a store
@@ -129,9 +129,9 @@ final class SharedRefresher implements Refresher {
       if (adoptable(entry, a.seen)) {
         return Mono.just(adopt(entry, a));
       }
-      if (mayBeFreshAfterDataLoss(entry, a)) {
+      if (mayHaveLostData(entry, a)) {
         // The store may have restarted without its data; give the processes that know the newest refresh
-        // token time to restore it before presenting the configured one.
+        // token time to restore it before presenting an older one.
         return Mono.delay(store.pollInterval(), scheduler).then(Mono.defer(() -> coordinate(a)));
       }
       String owner = PID + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
@@ -155,7 +155,7 @@ final class SharedRefresher implements Refresher {
   /** This process holds the lease: re-read (fenced), then refresh and publish, or adopt what appeared. */
   private Mono<Refreshed> hold(String owner, Attempt a) {
     return guard(store.read(credential)).flatMap(entry -> {
-      if (reconcileNeeded(entry) || adoptable(entry, a.seen)) {
+      if (reconcileNeeded(entry) || adoptable(entry, a.seen) || mayHaveLostData(entry, a)) {
         return store.releaseLease(credential, owner).onErrorResume(e -> Mono.empty())
             .then(Mono.defer(() -> coordinate(a)));
       }
@@ -337,15 +337,20 @@ final class SharedRefresher implements Refresher {
     return entry.token() != null ? entry.token() : k.token;
   }
 
-  /** A fresh process that saw the store down finds it empty: within the grace period, wait for a restore. */
-  private boolean mayBeFreshAfterDataLoss(TokenStore.Entry entry, Attempt a) {
+  /**
+   * Whether to wait (within the grace period) for other processes to restore what they know before refreshing:
+   * the entry was restored (the store lost its data, and a restore of an older refresh token may come first),
+   * or this process knows nothing, has seen the store down and finds it empty.
+   */
+  private boolean mayHaveLostData(TokenStore.Entry entry, Attempt a) {
     Known k = known.get();
-    if (entry.version() != 0 || k.version != 0 || k.local || !sawOutage || !mayRotate()) {
+    boolean freshOnEmpty = entry.version() == 0 && k.version == 0 && !k.local && sawOutage;
+    if (!mayRotate() || !(entry.restored() || freshOnEmpty)) {
       return false;
     }
     if (a.graceUntil == 0) {
       a.graceUntil = now() + graceMillis;
-      LOG.info("the shared store is empty after an outage; waiting up to {} ms for a restore", graceMillis);
+      LOG.info("the shared store may have lost its data; waiting up to {} ms for restores", graceMillis);
     }
     return now() < a.graceUntil;
   }

@@ -97,8 +97,8 @@ public interface TokenStore {
 
   /**
    * Atomically: if nothing is stored or the stored version is lower than {@code entry.version()}, replaces the
-   * stored entry with {@code entry}, version included, and notifies {@link #published} subscribers; the lease
-   * is left alone. Emits whether it wrote.
+   * stored entry with {@code entry}, version included and marked {@linkplain Entry#restored() restored} (until the
+   * next publish), and notifies {@link #published} subscribers; the lease is left alone. Emits whether it wrote.
    */
   Mono<Boolean> restore(String credential, Entry entry);
 
@@ -121,21 +121,30 @@ public interface TokenStore {
    * @param token the newest token, or null when none or when it was invalidated
    * @param refreshToken the newest refresh token, or null when the grant has none or none was stored
    * @param rotation whether the refresh token rotates, as some process learned it; {@code DETECT} when unknown
+   * @param restored whether this version was written by {@link #restore} rather than published: the store may
+   *     have lost its data, and a process that knows a newer refresh token may not have restored it yet
    */
   record Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken,
-      RefreshTokenRotation rotation) {
+      RefreshTokenRotation rotation, boolean restored) {
     /** Nothing stored. */
     public static final Entry NONE = new Entry(0, null, null);
 
-    /** An entry whose rotation is not known. */
+    /** A published entry whose rotation is not known. */
     public Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken) {
-      this(version, token, refreshToken, RefreshTokenRotation.DETECT);
+      this(version, token, refreshToken, RefreshTokenRotation.DETECT, false);
+    }
+
+    /** A published entry. */
+    public Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken,
+        RefreshTokenRotation rotation) {
+      this(version, token, refreshToken, rotation, false);
     }
 
     @Override
     public String toString() {
       return "TokenStore.Entry[version=" + version + ", token=" + (token == null ? "none" : token.fingerprint())
-          + ", refreshToken=" + (refreshToken == null ? "none" : "stored") + ", rotation=" + rotation + "]";
+          + ", refreshToken=" + (refreshToken == null ? "none" : "stored") + ", rotation=" + rotation
+          + (restored ? ", restored" : "") + "]";
     }
   }
 }

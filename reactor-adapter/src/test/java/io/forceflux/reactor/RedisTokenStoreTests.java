@@ -215,14 +215,17 @@ class RedisTokenStoreTests {
     String c = credential();
     try (RedisTokenStore store = RedisTokenStore.builder(redis.uri()).keyPrefix("restore").encryptionKey(KEY).build()) {
       TokenStore.Entry known = new TokenStore.Entry(42, token("one"), Secret.of("rt-one"), RefreshTokenRotation.ROTATING);
+      TokenStore.Entry restored = new TokenStore.Entry(42, token("one"), Secret.of("rt-one"),
+          RefreshTokenRotation.ROTATING, true);
       assertThat(store.restore(c, known).block(BOUND)).isTrue();
-      assertThat(store.read(c).block(BOUND)).isEqualTo(known);
+      assertThat(store.read(c).block(BOUND)).isEqualTo(restored);
       assertThat(store.restore(c, new TokenStore.Entry(41, token("old"), Secret.of("rt-old"))).block(BOUND)).isFalse();
       assertThat(store.restore(c, new TokenStore.Entry(42, token("old"), Secret.of("rt-old"))).block(BOUND)).isFalse();
-      assertThat(store.read(c).block(BOUND)).isEqualTo(known);
-      // A publish builds on the restored version; the rotation it knew is kept.
+      assertThat(store.read(c).block(BOUND)).isEqualTo(restored);
+      // A publish builds on the restored version and clears the mark; the rotation it knew is kept.
       assertThat(store.publish(c, "a", 42, token("two"), Secret.of("rt-two")).block(BOUND)).isEqualTo(43);
       assertThat(store.read(c).block(BOUND).rotation()).isEqualTo(RefreshTokenRotation.ROTATING);
+      assertThat(store.read(c).block(BOUND).restored()).isFalse();
     }
   }
 
