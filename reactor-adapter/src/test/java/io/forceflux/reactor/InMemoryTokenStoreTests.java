@@ -67,17 +67,19 @@ class InMemoryTokenStoreTests {
     try (FakeOrg org = FakeOrg.builder().accounts(10).build().start()) {
       OrgFixture f = new OrgFixture(org);
       InMemoryTokenStore store = new InMemoryTokenStore(Duration.ofMillis(500), Duration.ofMillis(50));
+      // Warm up (HTTP client, JSON, the token endpoint) with a token source of its own, so the measurement below
+      // is the wait for the lease and one token request, not a cold start on a loaded machine.
+      assertThat(f.tokens().build().token().block(BOUND)).isNotNull();
       CachingTokenSource tokens = f.tokens().tokenStore(store).build();
-      WebClient client = f.salesforce(tokens);
       String credential = tokens.grant().credentialKey();
       assertThat(store.acquireLease(credential, "a-process-that-died").block(BOUND)).isTrue();
 
       long started = System.nanoTime();
-      assertThat(get(client).block(BOUND)).contains("DailyApiRequests");
+      assertThat(tokens.token().block(BOUND)).isNotNull();
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
-      assertThat(millis).isBetween(400L, 1_500L);
-      assertThat(org.stats().tokenRequests()).isEqualTo(1);
+      assertThat(millis).isBetween(400L, 2_500L); // the lease TTL, then one token request
+      assertThat(org.stats().tokenRequests()).isEqualTo(2);
     }
   }
 
