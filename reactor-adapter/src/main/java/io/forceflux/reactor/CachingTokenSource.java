@@ -448,6 +448,7 @@ public final class CachingTokenSource implements TokenSource {
     private @Nullable String introspectionClientId;
     private @Nullable String introspectionClientSecret;
     private @Nullable TokenStore tokenStore;
+    private RefreshTokenRotation refreshTokenRotation = RefreshTokenRotation.DETECT;
 
     private Builder(Grant grant) {
       this.grant = Objects.requireNonNull(grant, "grant");
@@ -564,12 +565,25 @@ public final class CachingTokenSource implements TokenSource {
     /**
      * Shares the token with every token source of the same credential ({@link Grant#credentialKey()}) on
      * {@code store}, across processes for a shared store: one token request per expiry for the fleet, and
-     * under refresh-token rotation the store's newest refresh token is the one presented. If the store is
-     * unavailable, this source refreshes on its own and uses the store again once it is back. Default: no
-     * store (one token per token source).
+     * under refresh-token rotation the newest refresh token is the one presented. If the store is unavailable,
+     * this source waits for it (and fails with {@code TOKEN_STORE_UNAVAILABLE} past a bound), unless the refresh
+     * token is known not to rotate (see {@link #refreshTokenRotation}): then it refreshes on its own and uses the
+     * store again once it is back. Default: no store (one token per token source).
      */
     public Builder tokenStore(TokenStore store) {
       this.tokenStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Whether the refresh token rotates, for a refresh-token grant with a {@link #tokenStore}: with
+     * {@link RefreshTokenRotation#STATIC} a process may refresh without the store while it is unavailable;
+     * otherwise it must not, since a refresh token another process already rotated out revokes the whole
+     * family. Default {@link RefreshTokenRotation#DETECT}: learned from the first refresh or from the store
+     * (which keeps what any process learned), and treated as rotating until known. Ignored without a store.
+     */
+    public Builder refreshTokenRotation(RefreshTokenRotation rotation) {
+      this.refreshTokenRotation = Objects.requireNonNull(rotation, "rotation");
       return this;
     }
 
@@ -596,7 +610,7 @@ public final class CachingTokenSource implements TokenSource {
       Refresher refresher = new EndpointRefresher(endpoint, scheduler, effectiveClock,
           introspect ? new Introspection(introspectionClientId, introspectionClientSecret) : null);
       if (tokenStore != null) {
-        refresher = new SharedRefresher(tokenStore, refresher, grant.credentialKey(), instanceUrlPolicy, scheduler);
+        refresher = new SharedRefresher(tokenStore, refresher, grant, refreshTokenRotation, instanceUrlPolicy, scheduler);
       }
       return new CachingTokenSource(this, refresher);
     }

@@ -91,8 +91,8 @@ final class InMemoryTokenStore implements TokenStore {
   }
 
   @Override
-  public Mono<Long> publish(
-      String credential, String owner, long expectedVersion, AccessToken token, @Nullable Secret refreshToken) {
+  public Mono<Long> publish(String credential, String owner, long expectedVersion, AccessToken token,
+      @Nullable Secret refreshToken, RefreshTokenRotation rotation) {
     return Mono.fromSupplier(() -> {
       Slot s = slot(credential);
       long version;
@@ -102,11 +102,27 @@ final class InMemoryTokenStore implements TokenStore {
           return 0L;
         }
         version = expectedVersion + 1;
-        s.entry = new Entry(version, token, refreshToken != null ? refreshToken : s.entry.refreshToken());
+        s.entry = new Entry(version, token, refreshToken != null ? refreshToken : s.entry.refreshToken(),
+            rotation != RefreshTokenRotation.DETECT ? rotation : s.entry.rotation());
         s.owner = null;
       }
       s.published.tryEmitNext(version); // outside the monitor: subscribers may run inline
       return version;
+    });
+  }
+
+  @Override
+  public Mono<Boolean> restore(String credential, Entry entry) {
+    return Mono.fromSupplier(() -> {
+      Slot s = slot(credential);
+      synchronized (s) {
+        if (s.entry.version() >= entry.version()) {
+          return false;
+        }
+        s.entry = new Entry(entry.version(), entry.token(), entry.refreshToken(), entry.rotation(), true);
+      }
+      s.published.tryEmitNext(entry.version());
+      return true;
     });
   }
 

@@ -2,6 +2,8 @@ package io.forceflux.reactor;
 
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Secret;
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
@@ -57,21 +59,25 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  *
  * <p>Per credential it keeps, under {@code SHA-256(credentialKey)} so no credential detail is readable in
- * key names, a hash {@code <prefix>:{<sha>}:token} with fields {@code ver}, {@code tok} (the access token)
- * and {@code rt} (the newest refresh token), a lease {@code <prefix>:{<sha>}:lease} (the holder's id, set
+ * key names, a hash {@code <prefix>:{<sha>}:token} with fields {@code ver}, {@code tok} (the access token),
+ * {@code rt} (the newest refresh token) and {@code rot} ({@code r} rotating, {@code s} static, absent when not
+ * known) and {@code rs} (present while the version is a restored one), a lease {@code <prefix>:{<sha>}:lease} (the holder's id, set
  * with {@code SET NX PX}) and a channel {@code <prefix>:{<sha>}:published}. The hash tag keeps them on one
  * Redis Cluster slot. Compare-and-invalidate, lease renewal and release, and publishing (check lease owner
  * and version, write token, refresh token and a new version, delete the lease, {@code PUBLISH}) are Lua
  * scripts, so each is atomic. Versions start from Redis {@code TIME} in microseconds, so a Redis that lost
- * its data still hands out versions newer than any seen before.
+ * its data still hands out versions newer than any seen before; a process that knew a newer entry than a
+ * restarted Redis holds {@linkplain #restore restores} it under its own version.
  *
  * <p>With an {@linkplain Builder#encryptionKey(byte[]) encryption key}, token and refresh token are sealed
  * with AES-GCM (random 96-bit nonce per write, bound to their key and field); without one they are
- * stored in clear, and Redis must be trusted like the secrets themselves.
+ * stored in clear, and Redis must be trusted like the secrets themselves. An entry this store cannot open
+ * (another key, a corrupted or foreign value) is read as an error with
+ * {@link FailureCause#TOKEN_STORE_UNREADABLE}, never as "nothing stored".
  *
  * <p>Every command is bounded by the {@linkplain Builder#commandTimeout(Duration) command timeout}; while
  * Redis is unreachable, commands fail at once (Lettuce reconnects in the background), and token sources
- * refresh on their own. Keys, tokens and the Redis URI are never logged or shown by {@link #toString()}.
+ * wait for it, or refresh on their own if the refresh token does not rotate (see {@link RefreshTokenRotation}). Keys, tokens and the Redis URI are never logged or shown by {@link #toString()}.
  * Thread-safe; {@link #close()} it at shutdown.
  */
 public final class RedisTokenStore implements TokenStore, AutoCloseable {
@@ -104,7 +110,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
   /**
    * KEYS: token hash, lease. ARGV: owner, expected version ('0' = nothing stored), sealed token, sealed
-   * refresh token ('' = keep), channel. Returns the new version, or 0 when fenced off.
+   * refresh token ('' = keep), channel, rotation ('' = keep). Returns the new version, or 0 when fenced off.
    */
   static final String PUBLISH = """
       local holder = redis.call('GET', KEYS[2])
@@ -121,9 +127,27 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       end
       redis.call('HSET', KEYS[1], 'tok', ARGV[3])
       if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'rt', ARGV[4]) end
+      if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'rot', ARGV[6]) end
+      redis.call('HDEL', KEYS[1], 'rs')
       if holder then redis.call('DEL', KEYS[2]) end
       redis.call('PUBLISH', ARGV[5], version)
       return tonumber(version)
+      """;
+
+  /**
+   * KEYS: token hash. ARGV: version, sealed token, sealed refresh token, rotation ('' = none), channel. Writes
+   * the whole entry only over an older one (or none); returns 1 if it wrote.
+   */
+  static final String RESTORE = """
+      local current = redis.call('HGET', KEYS[1], 'ver')
+      if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+      redis.call('DEL', KEYS[1])
+      redis.call('HSET', KEYS[1], 'ver', ARGV[1], 'rs', '1')
+      if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'tok', ARGV[2]) end
+      if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'rt', ARGV[3]) end
+      if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'rot', ARGV[4]) end
+      redis.call('PUBLISH', ARGV[5], ARGV[1])
+      return 1
       """;
 
   private final RedisClient client;
@@ -193,7 +217,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   @Override
   public Mono<Entry> read(String credential) {
     Keys k = keys(credential);
-    return run(redis -> redis.hmget(k.token, "ver", "tok", "rt").collectList()).map(values -> entry(k, values));
+    return run(redis -> redis.hmget(k.token, "ver", "tok", "rt", "rot", "rs").collectList()).map(values -> entry(k, values));
   }
 
   @Override
@@ -223,15 +247,36 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   }
 
   @Override
-  public Mono<Long> publish(
-      String credential, String owner, long expectedVersion, AccessToken token, @Nullable Secret refreshToken) {
+  public Mono<Long> publish(String credential, String owner, long expectedVersion, AccessToken token,
+      @Nullable Secret refreshToken, RefreshTokenRotation rotation) {
     Keys k = keys(credential);
     return Mono.defer(() -> {
       String sealedToken = seal(TokenCodec.encode(token), "tok", k);
       String sealedRefresh = refreshToken == null ? "" : seal(refreshToken.reveal(), "rt", k);
       return script(PUBLISH, new String[] {k.token, k.lease}, owner, Long.toString(expectedVersion), sealedToken,
-          sealedRefresh, k.channel);
+          sealedRefresh, k.channel, rotationField(rotation));
     });
+  }
+
+  @Override
+  public Mono<Boolean> restore(String credential, Entry entry) {
+    Keys k = keys(credential);
+    return Mono.defer(() -> {
+      AccessToken token = entry.token();
+      Secret refreshToken = entry.refreshToken();
+      String sealedToken = token == null ? "" : seal(TokenCodec.encode(token), "tok", k);
+      String sealedRefresh = refreshToken == null ? "" : seal(refreshToken.reveal(), "rt", k);
+      return script(RESTORE, new String[] {k.token}, Long.toString(entry.version()), sealedToken, sealedRefresh,
+          rotationField(entry.rotation()), k.channel);
+    }).map(n -> n > 0);
+  }
+
+  private static String rotationField(RefreshTokenRotation rotation) {
+    return switch (rotation) {
+      case ROTATING -> "r";
+      case STATIC -> "s";
+      case DETECT -> "";
+    };
   }
 
   @Override
@@ -313,48 +358,57 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     });
   }
 
+  /** The entry, or a typed error when any part of it cannot be read: never "nothing stored" for a bad value. */
   private Entry entry(Keys k, List<KeyValue<String, Value>> values) {
     String ver = value(values, 0);
+    String tok = value(values, 1);
+    String rt = value(values, 2);
+    String rot = value(values, 3);
     if (ver == null) {
+      if (tok != null || rt != null) {
+        throw unreadable("no version");
+      }
       return Entry.NONE;
     }
     long version;
     try {
       version = Long.parseLong(ver);
     } catch (NumberFormatException e) {
-      return Entry.NONE;
+      throw unreadable("malformed version");
     }
-    String tok = value(values, 1);
-    String rt = value(values, 2);
     AccessToken token = null;
     if (tok != null) {
       String json = open(tok, "tok", k);
       token = json == null ? null : TokenCodec.decode(json);
       if (token == null) {
-        unreadable();
+        throw unreadable("access token");
       }
     }
     Secret refresh = null;
     if (rt != null) {
       String value = open(rt, "rt", k);
       if (value == null || value.isEmpty()) {
-        unreadable();
-      } else {
-        refresh = Secret.of(value);
+        throw unreadable("refresh token");
       }
+      refresh = Secret.of(value);
     }
-    return new Entry(version, token, refresh);
+    RefreshTokenRotation rotation = "r".equals(rot) ? RefreshTokenRotation.ROTATING
+        : "s".equals(rot) ? RefreshTokenRotation.STATIC : RefreshTokenRotation.DETECT;
+    return new Entry(version, token, refresh, rotation, value(values, 4) != null);
   }
 
   private static @Nullable String value(List<KeyValue<String, Value>> values, int i) {
     return values.size() > i && values.get(i).hasValue() ? values.get(i).getValue().text : null;
   }
 
-  private void unreadable() {
+  private SalesforceException unreadable(String part) {
     if (unreadableLogged.compareAndSet(false, true)) {
-      LOG.warn("a shared token entry could not be read (another encryption key, or not written by this "
-          + "version); it is ignored and will be replaced by the next refresh");
+      LOG.error("a shared token entry could not be read ({}): another encryption key or a corrupted value; "
+          + "token requests for it fail until every process has the same key", part);
     }
+    return new SalesforceException(FailureCause.TOKEN_STORE_UNREADABLE, "the shared token store's entry could not "
+        + "be read (" + part + ": " + (cipher == null ? "no encryption key configured" : "encryption key mismatch")
+        + " or a corrupted value)", null, 1, null);
   }
 
   private String seal(String plaintext, String field, Keys k) {
@@ -509,7 +563,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
 
     /**
-     * Bound of every Redis command; past it, the token source refreshes on its own. Default 1 s; range
+     * Bound of every Redis command; past it, the command counts as failed. Default 1 s; range
      * 10 ms..1 min.
      */
     public Builder commandTimeout(Duration commandTimeout) {
@@ -560,7 +614,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
     /**
      * Validates and builds, and starts connecting in the background; an unreachable Redis only makes token
-     * sources refresh on their own until it is reachable.
+     * sources wait for it (or, for a static refresh token, refresh on their own) until it is reachable.
      *
      * @throws IllegalArgumentException naming the option that is invalid
      */

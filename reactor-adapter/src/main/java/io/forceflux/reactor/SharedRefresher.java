@@ -16,8 +16,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,18 +33,34 @@ import reactor.core.scheduler.Scheduler;
  * <ol>
  *   <li>adopt the stored token if it is newer than the one this source saw rejected;
  *   <li>else take the lease, re-read (someone may have published meanwhile), refresh through the local
- *       refresher presenting the store's newest refresh token, and publish token and refresh token (which
- *       also releases the lease and notifies);
+ *       refresher presenting the newest refresh token, and publish token and refresh token (which also
+ *       releases the lease and notifies);
  *   <li>else wait for the holder's notification, or poll, and start over; a holder that died leaves a lease
  *       that expires, and the next poll takes it.
  * </ol>
  *
- * <p>If the store fails, refresh locally and use the store again on the next refresh; but once this
- * credential is known to rotate its refresh token, a refresh without the store could present a token
- * another process already rotated out, which revokes the whole family: then keep trying the store until the
- * wait bound, and fail transiently rather than refresh blind.
+ * <p>The rule under refresh-token rotation: never present a refresh token older than the newest one any
+ * process of the fleet has used. Hence:
  *
- * <p>The token source runs at most one refresh at a time, so {@link #known} has one writer.
+ * <ul>
+ *   <li>the newest refresh token this process knows ({@link Known}) is never replaced by an older stored one
+ *       (compared by store version); if the store is behind (it lost its data, or this process rotated while it
+ *       was unreachable), this process {@linkplain TokenStore#restore restores} what it knows first;
+ *   <li>whether the refresh token rotates is configured, or learned from a refresh or the store, and written to
+ *       the store; unless it is known static, a process does not refresh without the store: it keeps trying the
+ *       store and fails typed ({@link FailureCause#TOKEN_STORE_UNAVAILABLE}) past the wait bound;
+ *   <li>an unreadable entry is a typed error ({@link FailureCause#TOKEN_STORE_UNREADABLE}), never "nothing
+ *       stored";
+ *   <li>the holder renews its lease until its publish resolves and retries its token request itself, so that
+ *       once the lease is lost it presents that refresh token no more;
+ *   <li>before refreshing from a restored entry, or (knowing nothing, having seen the store unavailable) from an
+ *       empty store, a process waits a grace period (two lease TTLs): the store may just have restarted without
+ *       its data, and every process that knows a newer refresh token restores it as soon as it reaches the
+ *       store again; the newest restore wins, whatever the order.
+ * </ul>
+ *
+ * <p>The token source runs at most one refresh at a time; a background restorer that runs after a store
+ * failure also writes {@link #known}, so updates to it are compare-and-set.
  */
 final class SharedRefresher implements Refresher {
   private static final Logger LOG = LoggerFactory.getLogger(SharedRefresher.class);
@@ -54,21 +71,27 @@ final class SharedRefresher implements Refresher {
   private final String credential;
   private final InstanceUrlPolicy instanceUrls;
   private final Scheduler scheduler;
+  private final boolean refreshTokenGrant;
   private final Duration renewEvery;
   private final Duration storeBound;
   private final long maxWaitMillis;
+  private final long graceMillis;
   private final AtomicBoolean degraded = new AtomicBoolean();
-  private volatile boolean rotationSeen;
-  /** The store version of the token this source holds (0 if none came from the store) and that token. */
-  private volatile Known known = new Known(0, null);
+  private final AtomicBoolean restoring = new AtomicBoolean();
+  private final AtomicReference<RefreshTokenRotation> rotation;
+  private final AtomicReference<Known> known;
+  private volatile boolean sawOutage;
 
-  SharedRefresher(TokenStore store, Refresher local, String credential, InstanceUrlPolicy instanceUrls,
-      Scheduler scheduler) {
+  SharedRefresher(TokenStore store, Refresher local, Grant grant, RefreshTokenRotation rotation,
+      InstanceUrlPolicy instanceUrls, Scheduler scheduler) {
     this.store = store;
     this.local = local;
-    this.credential = credential;
+    this.credential = grant.credentialKey();
     this.instanceUrls = instanceUrls;
     this.scheduler = scheduler;
+    this.refreshTokenGrant = grant instanceof RefreshTokenGrant;
+    this.rotation = new AtomicReference<>(rotation);
+    this.known = new AtomicReference<>(new Known(0, null, refreshTokenOf(grant), false));
     Duration ttl = store.leaseTtl();
     this.renewEvery = ttl.dividedBy(3);
     // A safety net only: stores bound their own commands (and connecting) well below this.
@@ -76,12 +99,13 @@ final class SharedRefresher implements Refresher {
     // A live holder renews its lease for as long as its refresh (with retries) runs; past this, stop
     // waiting for it, so a stuck holder cannot stall this process for ever.
     this.maxWaitMillis = ttl.multipliedBy(6).toMillis();
+    this.graceMillis = ttl.multipliedBy(2).toMillis();
   }
 
   @Override
   public void rejected(AccessToken token) {
-    Known k = known;
-    if (k.version > 0 && token.equals(k.token)) {
+    Known k = known.get();
+    if (k.version > 0 && !k.local && token.equals(k.token)) {
       // Fire and forget: if it is lost, the next refresh still treats this version as rejected.
       store.invalidate(credential, k.version).timeout(storeBound, scheduler).subscribe(ok -> { }, e -> { });
     }
@@ -91,16 +115,24 @@ final class SharedRefresher implements Refresher {
   public Mono<Refreshed> refresh(
       Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure) {
     return Mono.defer(() -> {
-      Attempt a = new Attempt(grant, reason, policy, onFailure, known.version, now() + maxWaitMillis);
+      Attempt a = new Attempt(grant, reason, policy, onFailure, known.get().version, now() + maxWaitMillis);
       return coordinate(a).onErrorResume(StoreFailure.class, e -> withoutStore(a, e));
     });
   }
 
   private Mono<Refreshed> coordinate(Attempt a) {
     return guard(store.read(credential)).flatMap(entry -> {
-      a.note(entry);
+      storeUp();
+      if (reconcileNeeded(entry)) {
+        return reconcile(entry).then(Mono.defer(() -> coordinate(a)));
+      }
       if (adoptable(entry, a.seen)) {
         return Mono.just(adopt(entry, a));
+      }
+      if (mayHaveLostData(entry, a)) {
+        // The store may have restarted without its data; give the processes that know the newest refresh
+        // token time to restore it before presenting an older one.
+        return Mono.delay(store.pollInterval(), scheduler).then(Mono.defer(() -> coordinate(a)));
       }
       String owner = PID + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
           + Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -123,50 +155,74 @@ final class SharedRefresher implements Refresher {
   /** This process holds the lease: re-read (fenced), then refresh and publish, or adopt what appeared. */
   private Mono<Refreshed> hold(String owner, Attempt a) {
     return guard(store.read(credential)).flatMap(entry -> {
-      a.note(entry);
-      if (adoptable(entry, a.seen)) {
+      if (reconcileNeeded(entry) || adoptable(entry, a.seen) || mayHaveLostData(entry, a)) {
         return store.releaseLease(credential, owner).onErrorResume(e -> Mono.empty())
-            .then(Mono.fromSupplier(() -> adopt(entry, a)));
+            .then(Mono.defer(() -> coordinate(a)));
       }
-      Grant presented = a.newestGrant();
-      Disposable renewal = Flux.interval(renewEvery, renewEvery, scheduler)
-          .concatMap(i -> store.renewLease(credential, owner).onErrorReturn(false))
-          .subscribe();
-      return local.refresh(presented, a.reason, a.policy, a.onFailure)
-          .doOnError(e -> store.releaseLease(credential, owner).subscribe(x -> { }, x -> { }))
-          .map(r -> publish(owner, entry.version(), presented, r, a))
-          .doFinally(signal -> renewal.dispose());
+      Grant presented = presentable(a, entry);
+      Lease lease = new Lease(owner);
+      return attempt(presented, a, lease, 1)
+          .doOnError(e -> {
+            lease.stop();
+            store.releaseLease(credential, owner).subscribe(x -> { }, x -> { });
+          })
+          .map(r -> publish(lease, entry.version(), presented, r, a));
     });
   }
 
   /**
-   * Returns the new token at once and shares it in the background: callers never wait for sharing. A
-   * store failure is retried until the wait bound, because under rotation the store must learn the new
-   * refresh token before anyone refreshes again.
+   * One token request under the lease, and its retries: each retry first checks that the lease is still ours,
+   * since a replica that took over may already have presented (and so rotated out) the same refresh token.
    */
-  private Refreshed publish(String owner, long expected, Grant presented, Refreshed r, Attempt a) {
+  private Mono<Refreshed> attempt(Grant presented, Attempt a, Lease lease, int attempt) {
+    if (lease.lost) {
+      return Mono.error(new SalesforceException(FailureCause.TOKEN_STORE_UNAVAILABLE, "this process lost the "
+          + "shared refresh lease while refreshing; it does not present that refresh token again", null, attempt,
+          null));
+    }
+    RecoveryPolicy once = a.policy.toBuilder().maxAttempts(1).build();
+    return local.refresh(presented, a.reason, once, a.onFailure)
+        .onErrorResume(SalesforceException.class, e -> {
+          if (!e.recoverable() || attempt >= a.policy.maxAttempts()) {
+            return Mono.error(e.withAttempts(attempt));
+          }
+          Duration delay = a.policy.backoff(attempt, ThreadLocalRandom.current()::nextDouble);
+          return Mono.delay(delay, scheduler).then(Mono.defer(() -> attempt(presented, a, lease, attempt + 1)));
+        });
+  }
+
+  /**
+   * Returns the new token at once and shares it in the background: callers never wait for sharing. Until the
+   * store has it, this process alone knows the new refresh token: the lease is renewed until the publish
+   * resolves, a store failure is retried until the wait bound, and past that the restorer publishes it when
+   * the store is back.
+   */
+  private Refreshed publish(Lease lease, long expected, Grant presented, Refreshed r, Attempt a) {
     Grant next = after(presented, r);
     Secret refreshToken = refreshTokenOf(next);
     AccessToken token = r.token();
-    known = new Known(expected, token);
-    publishUntilDone(owner, expected, token, refreshToken, a).subscribe(version -> {
-      storeUp();
-      if (version > 0 && Objects.equals(known.token, token)) {
-        known = new Known(version, token);
-      }
-      if (version == 0) {
-        LOG.debug("the shared store moved on without token {}; it stays local", token.fingerprint());
-      }
-    }, e -> storeDown(e.getCause()));
+    Known mine = new Known(expected, token, refreshToken, true);
+    known.set(mine);
+    publishUntilDone(lease.owner, expected, token, refreshToken, a)
+        .doFinally(signal -> lease.stop())
+        .subscribe(version -> {
+          storeUp();
+          if (version > 0) {
+            known.compareAndSet(mine, new Known(version, token, refreshToken, false));
+          }
+        }, e -> storeDown(e.getCause()));
     return new Refreshed(token, next);
   }
 
+  /** Emits the stored version holding {@code token}, or 0 when the store moved on (after reconciling). */
   private Mono<Long> publishUntilDone(
       String owner, long expected, AccessToken token, @Nullable Secret refreshToken, Attempt a) {
-    return guard(store.publish(credential, owner, expected, token, refreshToken))
+    return guard(store.publish(credential, owner, expected, token, refreshToken, rotation.get()))
         .flatMap(version -> version > 0 ? Mono.just(version)
-            // Fenced off; but if an earlier attempt landed and only its reply was lost, the token is ours.
-            : guard(store.read(credential)).map(e -> token.equals(e.token()) ? e.version() : 0L))
+            // Fenced off. If an earlier attempt landed and only its reply was lost, the token is ours; if another
+            // holder's lease fenced us or the store lost its data, ours is newer and is restored.
+            : guard(store.read(credential)).flatMap(e -> token.equals(e.token()) ? Mono.just(e.version())
+                : reconcile(e).thenReturn(0L)))
         .onErrorResume(StoreFailure.class, e -> {
           if (now() > a.deadline) {
             return Mono.error(e);
@@ -177,37 +233,126 @@ final class SharedRefresher implements Refresher {
         });
   }
 
-  /** The store failed (or a holder took too long): refresh here, unless the refresh token rotates. */
+  /** The store failed (or a holder took too long): refresh here only if the refresh token is known static. */
   private Mono<Refreshed> withoutStore(Attempt a, StoreFailure e) {
     if (e.waitExpired) {
       LOG.warn("another process held the refresh lease for over {} ms", maxWaitMillis);
     } else {
       storeDown(e.getCause());
     }
-    if (rotationSeen) {
+    if (mayRotate()) {
       if (!e.waitExpired && now() <= a.deadline) {
         return Mono.delay(store.pollInterval(), scheduler)
             .then(Mono.defer(() -> coordinate(a)))
             .onErrorResume(StoreFailure.class, again -> withoutStore(a, again));
       }
-      return Mono.error(new SalesforceException(FailureCause.TRANSPORT, "shared token store unavailable; the "
-          + "refresh token rotates, and refreshing without the store could revoke it", null, 1, null));
+      return Mono.error(new SalesforceException(FailureCause.TOKEN_STORE_UNAVAILABLE, e.waitExpired
+          ? "another process held the shared refresh lease too long; the refresh token may rotate, and refreshing "
+              + "without the lease could revoke it"
+          : "shared token store unavailable; the refresh token may rotate, and refreshing without the store "
+              + "could revoke it", null, 1, null));
     }
-    Grant newest = a.newestGrant();
-    return local.refresh(newest, a.reason, a.policy, a.onFailure).map(r -> {
-      known = new Known(a.seen, r.token());
-      return new Refreshed(r.token(), after(newest, r));
+    Known k = known.get();
+    Grant presented = withRefreshToken(a.grant, k.refreshToken);
+    return local.refresh(presented, a.reason, a.policy, a.onFailure).map(r -> {
+      Grant next = after(presented, r);
+      Secret refreshToken = refreshTokenOf(next);
+      // Local until the store has it: the restorer publishes it (over an older entry only) when it is back.
+      boolean rotated = refreshToken != null && !refreshToken.equals(k.refreshToken);
+      known.set(new Known(k.version, r.token(), refreshToken, k.local || rotated));
+      return new Refreshed(r.token(), next);
     });
   }
 
-  /** The grant after refreshing with {@code presented}: the rotated one, if any, which marks the credential. */
+  /** Whether refreshing without the store could present a rotated-out refresh token. */
+  private boolean mayRotate() {
+    return refreshTokenGrant && rotation.get() != RefreshTokenRotation.STATIC;
+  }
+
+  /**
+   * Learns rotation from a refresh ({@code presented} → {@code r}) and returns the grant after it: the rotated
+   * one, if any.
+   */
   private Grant after(Grant presented, Refreshed r) {
     Grant next = r.rotatedGrant() != null ? r.rotatedGrant() : presented;
-    Secret refreshToken = refreshTokenOf(next);
-    if (refreshToken != null && !refreshToken.equals(refreshTokenOf(presented))) {
-      rotationSeen = true;
+    if (refreshTokenGrant) {
+      Secret refreshToken = refreshTokenOf(next);
+      learn(refreshToken != null && !refreshToken.equals(refreshTokenOf(presented))
+          ? RefreshTokenRotation.ROTATING : RefreshTokenRotation.STATIC);
     }
     return next;
+  }
+
+  /** Rotating is sticky: a configured or learned "static" gives way to an observed rotation, never back. */
+  private void learn(RefreshTokenRotation seen) {
+    if (seen == RefreshTokenRotation.DETECT) {
+      return;
+    }
+    RefreshTokenRotation before = rotation.getAndUpdate(r -> r == RefreshTokenRotation.DETECT
+        || seen == RefreshTokenRotation.ROTATING ? seen : r);
+    if (before == RefreshTokenRotation.STATIC && seen == RefreshTokenRotation.ROTATING) {
+      LOG.warn("the refresh token rotates although configured static; treating it as rotating");
+    }
+  }
+
+  /**
+   * Whether the store and this process disagree in a way {@link #reconcile} settles: this process knows a newer
+   * refresh token than the store (it rotated locally, or the store lost its data), or it rotated locally and the
+   * store has moved past the version it rotated from.
+   */
+  private boolean reconcileNeeded(TokenStore.Entry entry) {
+    learn(entry.rotation());
+    Known k = known.get();
+    return k.local || (k.refreshToken != null && k.version > entry.version());
+  }
+
+  /**
+   * If this process is ahead of {@code entry}, writes what it knows back (only over an older entry); if the
+   * store moved past a local rotation, takes the store's newer knowledge. Emits when done.
+   */
+  private Mono<Void> reconcile(TokenStore.Entry entry) {
+    Known k = known.get();
+    boolean ahead = k.refreshToken != null && (k.local ? entry.version() <= k.version : entry.version() < k.version);
+    if (!ahead) {
+      if (k.local) {
+        // The store moved on from the version this process rotated from: its publish landed, or a later
+        // refresh built on it. The store's refresh token is at least as new.
+        known.compareAndSet(k, new Known(entry.version(), token(entry, k), entry.refreshToken() != null
+            ? entry.refreshToken() : k.refreshToken, false));
+      }
+      return Mono.empty();
+    }
+    long version = k.local ? k.version + 1 : k.version;
+    TokenStore.Entry mine = new TokenStore.Entry(version, k.token, k.refreshToken, rotation.get());
+    return guard(store.restore(credential, mine)).doOnNext(written -> {
+      if (written) {
+        LOG.info("restored the newest refresh token and token {} into the shared store (version {})",
+            k.token == null ? "none" : k.token.fingerprint(), version);
+        known.compareAndSet(k, new Known(version, k.token, k.refreshToken, false));
+      }
+    }).then();
+  }
+
+  private static @Nullable AccessToken token(TokenStore.Entry entry, Known k) {
+    return entry.token() != null ? entry.token() : k.token;
+  }
+
+  /**
+   * Whether to wait (within the grace period) for other processes to restore what they know before refreshing:
+   * the entry was restored (the store lost its data, and a restore of an older refresh token may come first),
+   * or this process knows nothing, has seen the store down and finds it empty.
+   */
+  private boolean mayHaveLostData(TokenStore.Entry entry, Attempt a) {
+    Known k = known.get();
+    boolean freshOnEmpty = entry.version() == 0 && k.version == 0 && !k.local && sawOutage;
+    if (!mayRotate() || !(entry.restored() || freshOnEmpty)) {
+      return false;
+    }
+    if (a.graceUntil == 0) {
+      a.graceUntil = now() + graceMillis;
+      LOG.info("the shared store may have lost its data; waiting up to {} ms for restores", graceMillis);
+    }
+    return now() < a.graceUntil;
   }
 
   /**
@@ -217,16 +362,29 @@ final class SharedRefresher implements Refresher {
    */
   private boolean adoptable(TokenStore.Entry entry, long seen) {
     AccessToken token = entry.token();
-    return token != null && entry.version() > seen && !token.equals(known.token)
+    Known k = known.get();
+    return token != null && entry.version() > seen && entry.version() >= k.version && !token.equals(k.token)
         && instanceUrls.allows(token.instanceUrl());
   }
 
   private Refreshed adopt(TokenStore.Entry entry, Attempt a) {
-    storeUp();
     AccessToken token = Objects.requireNonNull(entry.token());
-    known = new Known(entry.version(), token);
+    Known k = known.get();
+    Secret refreshToken = entry.refreshToken() != null ? entry.refreshToken() : k.refreshToken;
+    known.set(new Known(entry.version(), token, refreshToken, false));
     LOG.debug("adopted shared token {} (version {})", token.fingerprint(), entry.version());
-    return new Refreshed(token, a.newestGrant());
+    return new Refreshed(token, withRefreshToken(a.grant, refreshToken));
+  }
+
+  /** The grant presenting the newest refresh token: the store's, unless this process knows a newer one. */
+  private Grant presentable(Attempt a, TokenStore.Entry entry) {
+    Known k = known.get();
+    Secret stored = entry.refreshToken();
+    return withRefreshToken(a.grant, stored != null && entry.version() >= k.version ? stored : k.refreshToken);
+  }
+
+  private static Grant withRefreshToken(Grant grant, @Nullable Secret refreshToken) {
+    return refreshToken == null || !(grant instanceof RefreshTokenGrant) ? grant : grant.withRefreshToken(refreshToken);
   }
 
   private static @Nullable Secret refreshTokenOf(Grant grant) {
@@ -237,15 +395,19 @@ final class SharedRefresher implements Refresher {
     return scheduler.now(TimeUnit.MILLISECONDS);
   }
 
+  /** Bounds a store operation; its failures become {@link StoreFailure}, except a typed (unreadable) one. */
   private <T> Mono<T> guard(Mono<T> op) {
-    return op.timeout(storeBound, scheduler).onErrorMap(e -> !(e instanceof StoreFailure), e -> new StoreFailure(e, false));
+    return op.timeout(storeBound, scheduler).onErrorMap(e -> !(e instanceof StoreFailure)
+        && !(e instanceof SalesforceException), e -> new StoreFailure(e, false));
   }
 
   private void storeDown(@Nullable Throwable cause) {
+    sawOutage = true;
     if (degraded.compareAndSet(false, true)) {
       LOG.warn("shared token store unavailable ({}); {}", cause == null ? "unknown" : cause.getClass().getSimpleName(),
-          rotationSeen ? "waiting for it: the refresh token rotates" : "refreshing in this process until it is back");
+          mayRotate() ? "waiting for it: the refresh token may rotate" : "refreshing in this process until it is back");
     }
+    startRestorer();
   }
 
   private void storeUp() {
@@ -254,17 +416,71 @@ final class SharedRefresher implements Refresher {
     }
   }
 
-  private record Known(long version, @Nullable AccessToken token) {}
+  /**
+   * After a store failure, polls the store until it answers, then reconciles: a Redis that restarted without
+   * its data gets the newest refresh token back even if this source needs no refresh; a token rotated here
+   * while the store was unreachable is published. Bounded by the wait bound (unless this process holds a token
+   * the store does not have); the next failure starts it again.
+   */
+  private void startRestorer() {
+    if (!restoring.compareAndSet(false, true)) {
+      return;
+    }
+    long until = now() + maxWaitMillis;
+    Flux.interval(store.pollInterval(), store.pollInterval(), scheduler)
+        .concatMap(i -> guard(store.read(credential))
+            .flatMap(entry -> reconcileNeeded(entry) ? reconcile(entry).thenReturn(true) : Mono.just(true))
+            .onErrorReturn(false))
+        // A token only this process knows is worth waiting for: it is kept trying until the store has it.
+        .takeUntil(ok -> ok || (now() > until && !known.get().local))
+        .doFinally(signal -> restoring.set(false))
+        .subscribe(ok -> {
+          if (ok) {
+            storeUp();
+          }
+        }, e -> { });
+  }
 
-  /** One refresh's context: the version it saw rejected and the newest refresh token the store offered. */
-  private final class Attempt {
+  /**
+   * The newest token and refresh token this process knows, and the store version they belong to. When
+   * {@code local}, this process obtained them itself and the store has not confirmed them: {@code version} is
+   * then the version it refreshed from, and they are newer than that version's.
+   */
+  private record Known(long version, @Nullable AccessToken token, @Nullable Secret refreshToken, boolean local) {}
+
+  /** A refresh lease this process holds, renewed until {@link #stop()}; {@link #lost} once renewal says no. */
+  private final class Lease {
+    final String owner;
+    volatile boolean lost;
+    private final Disposable renewal;
+
+    Lease(String owner) {
+      this.owner = owner;
+      this.renewal = Flux.interval(renewEvery, renewEvery, scheduler)
+          .concatMap(i -> guard(store.renewLease(credential, owner)).onErrorResume(e -> Mono.empty()))
+          .takeUntil(held -> !held)
+          .subscribe(held -> {
+            if (!held) {
+              lost = true;
+              LOG.warn("lost the shared refresh lease while refreshing");
+            }
+          }, e -> { });
+    }
+
+    void stop() {
+      renewal.dispose();
+    }
+  }
+
+  /** One refresh's context: the version it saw rejected, its wait bound and grace period. */
+  private static final class Attempt {
     final Grant grant;
     final RefreshReason reason;
     final RecoveryPolicy policy;
     final Consumer<SessionEvent.RefreshFailed> onFailure;
     final long seen;
     final long deadline;
-    @Nullable Secret storedRefreshToken;
+    long graceUntil;
 
     Attempt(Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure,
         long seen, long deadline) {
@@ -274,22 +490,6 @@ final class SharedRefresher implements Refresher {
       this.onFailure = onFailure;
       this.seen = seen;
       this.deadline = deadline;
-    }
-
-    void note(TokenStore.Entry entry) {
-      Secret stored = entry.refreshToken();
-      if (stored != null) {
-        storedRefreshToken = stored;
-        if (!stored.equals(refreshTokenOf(grant))) {
-          rotationSeen = true; // the fleet's refresh token moved past the one this source has
-        }
-      }
-    }
-
-    /** The grant presenting the store's newest refresh token, which may have rotated past ours. */
-    Grant newestGrant() {
-      Secret rt = storedRefreshToken;
-      return rt == null ? grant : grant.withRefreshToken(rt);
     }
   }
 

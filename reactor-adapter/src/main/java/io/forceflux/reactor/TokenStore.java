@@ -25,12 +25,20 @@ import reactor.core.publisher.Mono;
  *   <li>a lease: at most one holder refreshes at a time; it expires after {@link #leaseTtl()} unless
  *       renewed, so a holder that dies frees it;
  *   <li>{@link #publish}: the holder stores the new token and refresh token, fenced by the version it
- *       read under the lease, releases the lease and notifies the others, in one atomic step.
+ *       read under the lease, releases the lease and notifies the others, in one atomic step;
+ *   <li>{@link #restore}: a process that knows a newer entry than the store holds (the store lost its data in
+ *       a restart, or the process rotated the refresh token while the store was unreachable) writes it back
+ *       under its own version, only over an older one.
  * </ul>
  *
+ * <p>An entry the store cannot read (another encryption key, a corrupted value) is an error signal, a
+ * {@link io.forceflux.core.error.SalesforceException} with
+ * {@link io.forceflux.core.error.FailureCause#TOKEN_STORE_UNREADABLE}: never {@link Entry#NONE}, which would make
+ * a process present its configured refresh token.
+ *
  * <p>Every method returns a lazy {@code Mono}/{@code Flux}, never blocks and never throws: failures
- * (the store is down, a command timed out) are error signals, and the token source then refreshes on
- * its own until the store is back. Implementations must bound every operation with a timeout. Nothing
+ * (the store is down, a command timed out) are error signals; the token source then waits for the store, or
+ * refreshes on its own if the refresh token is known not to rotate (see {@link RefreshTokenRotation}). Implementations must bound every operation with a timeout. Nothing
  * here may log or show a token, a refresh token or a key.
  */
 public interface TokenStore {
@@ -75,8 +83,24 @@ public interface TokenStore {
    * @return the new version, or 0 when fenced off (another version was stored, or another owner holds
    *     the lease); nothing is written then
    */
-  Mono<Long> publish(
-      String credential, String owner, long expectedVersion, AccessToken token, @Nullable Secret refreshToken);
+  Mono<Long> publish(String credential, String owner, long expectedVersion, AccessToken token,
+      @Nullable Secret refreshToken, RefreshTokenRotation rotation);
+
+  /**
+   * {@link #publish(String, String, long, AccessToken, Secret, RefreshTokenRotation)} with rotation
+   * {@link RefreshTokenRotation#DETECT}: whatever the store knew about rotation is kept.
+   */
+  default Mono<Long> publish(
+      String credential, String owner, long expectedVersion, AccessToken token, @Nullable Secret refreshToken) {
+    return publish(credential, owner, expectedVersion, token, refreshToken, RefreshTokenRotation.DETECT);
+  }
+
+  /**
+   * Atomically: if nothing is stored or the stored version is lower than {@code entry.version()}, replaces the
+   * stored entry with {@code entry}, version included and marked {@linkplain Entry#restored() restored} (until the
+   * next publish), and notifies {@link #published} subscribers; the lease is left alone. Emits whether it wrote.
+   */
+  Mono<Boolean> restore(String credential, Entry entry);
 
   /**
    * Versions published for {@code credential} from now on, best effort: notifications may be lost, so
@@ -96,15 +120,31 @@ public interface TokenStore {
    * @param version higher is newer; 0 when nothing was ever stored
    * @param token the newest token, or null when none or when it was invalidated
    * @param refreshToken the newest refresh token, or null when the grant has none or none was stored
+   * @param rotation whether the refresh token rotates, as some process learned it; {@code DETECT} when unknown
+   * @param restored whether this version was written by {@link #restore} rather than published: the store may
+   *     have lost its data, and a process that knows a newer refresh token may not have restored it yet
    */
-  record Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken) {
+  record Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken,
+      RefreshTokenRotation rotation, boolean restored) {
     /** Nothing stored. */
     public static final Entry NONE = new Entry(0, null, null);
+
+    /** A published entry whose rotation is not known. */
+    public Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken) {
+      this(version, token, refreshToken, RefreshTokenRotation.DETECT, false);
+    }
+
+    /** A published entry. */
+    public Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken,
+        RefreshTokenRotation rotation) {
+      this(version, token, refreshToken, rotation, false);
+    }
 
     @Override
     public String toString() {
       return "TokenStore.Entry[version=" + version + ", token=" + (token == null ? "none" : token.fingerprint())
-          + ", refreshToken=" + (refreshToken == null ? "none" : "stored") + "]";
+          + ", refreshToken=" + (refreshToken == null ? "none" : "stored") + ", rotation=" + rotation
+          + (restored ? ", restored" : "") + "]";
     }
   }
 }

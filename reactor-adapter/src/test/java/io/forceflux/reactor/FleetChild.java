@@ -25,6 +25,8 @@ final class FleetChild implements AutoCloseable {
   private final PrintWriter stdin;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final Path stderr;
+  /** The failure reasons of the last awaited round ("3x SalesforceException: ..."), empty when none failed. */
+  volatile String lastReasons = "";
 
   private FleetChild(Process process, Path stderr) {
     this.process = process;
@@ -79,6 +81,7 @@ final class FleetChild implements AutoCloseable {
       throw new AssertionError("unexpected report from child " + pid() + ": " + line);
     }
     long failed = Long.parseLong(m.group(2));
+    lastReasons = m.group(3).strip();
     if (failed > 0) {
       System.err.println("child " + pid() + " round " + round + ":" + m.group(3));
     }

@@ -67,17 +67,19 @@ class InMemoryTokenStoreTests {
     try (FakeOrg org = FakeOrg.builder().accounts(10).build().start()) {
       OrgFixture f = new OrgFixture(org);
       InMemoryTokenStore store = new InMemoryTokenStore(Duration.ofMillis(500), Duration.ofMillis(50));
+      // Warm up (HTTP client, JSON, the token endpoint) with a token source of its own, so the measurement below
+      // is the wait for the lease and one token request, not a cold start on a loaded machine.
+      assertThat(f.tokens().build().token().block(BOUND)).isNotNull();
       CachingTokenSource tokens = f.tokens().tokenStore(store).build();
-      WebClient client = f.salesforce(tokens);
       String credential = tokens.grant().credentialKey();
       assertThat(store.acquireLease(credential, "a-process-that-died").block(BOUND)).isTrue();
 
       long started = System.nanoTime();
-      assertThat(get(client).block(BOUND)).contains("DailyApiRequests");
+      assertThat(tokens.token().block(BOUND)).isNotNull();
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
-      assertThat(millis).isBetween(400L, 1_500L);
-      assertThat(org.stats().tokenRequests()).isEqualTo(1);
+      assertThat(millis).isBetween(400L, 2_500L); // the lease TTL, then one token request
+      assertThat(org.stats().tokenRequests()).isEqualTo(2);
     }
   }
 
@@ -118,7 +120,7 @@ class InMemoryTokenStoreTests {
       org.expireAllSessions();
       StepVerifier.create(get(client))
           .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(SalesforceException.class, s -> {
-            assertThat(s.failureCause()).isEqualTo(FailureCause.TRANSPORT);
+            assertThat(s.failureCause()).isEqualTo(FailureCause.TOKEN_STORE_UNAVAILABLE);
             assertThat(s.recoverable()).isTrue();
           }))
           .verify(BOUND);
@@ -170,9 +172,14 @@ class InMemoryTokenStoreTests {
     }
 
     @Override
-    public Mono<Long> publish(
-        String credential, String owner, long expectedVersion, AccessToken token, @Nullable Secret refreshToken) {
-      return maybe(delegate.publish(credential, owner, expectedVersion, token, refreshToken));
+    public Mono<Long> publish(String credential, String owner, long expectedVersion, AccessToken token,
+        @Nullable Secret refreshToken, RefreshTokenRotation rotation) {
+      return maybe(delegate.publish(credential, owner, expectedVersion, token, refreshToken, rotation));
+    }
+
+    @Override
+    public Mono<Boolean> restore(String credential, Entry entry) {
+      return maybe(delegate.restore(credential, entry));
     }
 
     @Override

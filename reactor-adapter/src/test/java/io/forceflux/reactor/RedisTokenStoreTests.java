@@ -7,6 +7,8 @@ import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.GrantType;
 import io.forceflux.core.auth.RefreshTokenGrant;
 import io.forceflux.core.auth.Secret;
+import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceException;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -159,7 +162,7 @@ class RedisTokenStoreTests {
     Stored sealed = rawEntryAfterOneRefresh("sealed", KEY);
     Stored plain = rawEntryAfterOneRefresh("plain", null);
 
-    assertThat(sealed.raw.keySet()).containsExactlyInAnyOrder("ver", "tok", "rt");
+    assertThat(sealed.raw.keySet()).containsExactlyInAnyOrder("ver", "tok", "rt", "rot");
     assertThat(sealed.raw.get("tok")).startsWith("1:").doesNotContain("00D").doesNotContain("127.0.0.1");
     assertThat(sealed.raw.get("rt")).startsWith("1:");
     for (String value : sealed.raw.values()) {
@@ -172,16 +175,57 @@ class RedisTokenStoreTests {
   }
 
   @Test
-  void anEntrySealedWithAnotherKeyIsIgnoredNotMisread() {
+  void anEntrySealedWithAnotherKeyIsATypedErrorNeverNothingStored() {
     String c = credential();
     try (RedisTokenStore writer = RedisTokenStore.builder(redis.uri()).keyPrefix("keys").encryptionKey(KEY).build();
         RedisTokenStore reader = RedisTokenStore.builder(redis.uri()).keyPrefix("keys")
             .encryptionKey(Base64.getEncoder().encodeToString(new byte[32])).build();
         RedisTokenStore clear = RedisTokenStore.builder(redis.uri()).keyPrefix("keys").build()) {
-      long v = writer.publish(c, "a", 0, token("one"), Secret.of("rt-one")).block(BOUND);
+      writer.publish(c, "a", 0, token("one"), Secret.of("rt-one"), RefreshTokenRotation.ROTATING).block(BOUND);
       assertThat(writer.read(c).block(BOUND).token()).isEqualTo(token("one"));
-      assertThat(reader.read(c).block(BOUND)).isEqualTo(new TokenStore.Entry(v, null, null));
-      assertThat(clear.read(c).block(BOUND)).isEqualTo(new TokenStore.Entry(v, null, null));
+      assertThat(writer.read(c).block(BOUND).rotation()).isEqualTo(RefreshTokenRotation.ROTATING);
+      for (RedisTokenStore other : List.of(reader, clear)) {
+        assertThatThrownBy(() -> other.read(c).block(BOUND)).isInstanceOfSatisfying(SalesforceException.class,
+            e -> assertThat(e.failureCause()).isEqualTo(FailureCause.TOKEN_STORE_UNREADABLE))
+            .hasMessageContaining("Runbook: ").hasMessageNotContaining("rt-one");
+      }
+    }
+  }
+
+  @Test
+  void aCorruptedValueIsATypedError() {
+    String c = credential();
+    try (RedisTokenStore store = RedisTokenStore.builder(redis.uri()).keyPrefix("corrupt").encryptionKey(KEY).build();
+        RedisClient raw = RedisClient.create(redis.uri());
+        StatefulRedisConnection<String, String> connection = raw.connect()) {
+      store.publish(c, "a", 0, token("one"), Secret.of("rt-one")).block(BOUND);
+      String key = "corrupt:{" + FleetTokenSharingTests.sha256(c) + "}:token";
+      connection.sync().hset(key, "rt", "1:bm90IGEgc2VhbGVkIHZhbHVl");
+      assertThatThrownBy(() -> store.read(c).block(BOUND)).isInstanceOfSatisfying(SalesforceException.class,
+          e -> assertThat(e.failureCause()).isEqualTo(FailureCause.TOKEN_STORE_UNREADABLE));
+      connection.sync().hset(key, "ver", "not a number");
+      assertThatThrownBy(() -> store.read(c).block(BOUND)).isInstanceOf(SalesforceException.class);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void restoreWritesOnlyOverAnOlderEntryAndKeepsItsVersion() {
+    String c = credential();
+    try (RedisTokenStore store = RedisTokenStore.builder(redis.uri()).keyPrefix("restore").encryptionKey(KEY).build()) {
+      TokenStore.Entry known = new TokenStore.Entry(42, token("one"), Secret.of("rt-one"), RefreshTokenRotation.ROTATING);
+      TokenStore.Entry restored = new TokenStore.Entry(42, token("one"), Secret.of("rt-one"),
+          RefreshTokenRotation.ROTATING, true);
+      assertThat(store.restore(c, known).block(BOUND)).isTrue();
+      assertThat(store.read(c).block(BOUND)).isEqualTo(restored);
+      assertThat(store.restore(c, new TokenStore.Entry(41, token("old"), Secret.of("rt-old"))).block(BOUND)).isFalse();
+      assertThat(store.restore(c, new TokenStore.Entry(42, token("old"), Secret.of("rt-old"))).block(BOUND)).isFalse();
+      assertThat(store.read(c).block(BOUND)).isEqualTo(restored);
+      // A publish builds on the restored version and clears the mark; the rotation it knew is kept.
+      assertThat(store.publish(c, "a", 42, token("two"), Secret.of("rt-two")).block(BOUND)).isEqualTo(43);
+      assertThat(store.read(c).block(BOUND).rotation()).isEqualTo(RefreshTokenRotation.ROTATING);
+      assertThat(store.read(c).block(BOUND).restored()).isFalse();
     }
   }
 

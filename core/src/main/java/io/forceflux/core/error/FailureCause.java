@@ -97,6 +97,17 @@ public enum FailureCause {
           + "reduce concurrent updates to the same records."),
   API_ERROR(Remedy.NONE,
       "Salesforce rejected the request itself (see errorCode and message). Fix the request."),
+  TOKEN_STORE_UNAVAILABLE(Remedy.RETRY,
+      "The shared token store (Redis) is unreachable, or this process lost its refresh lease, and the refresh "
+          + "token rotates or whether it rotates is not known yet: refreshing without the store could present a "
+          + "refresh token another process already rotated out, which revokes the whole family. ForceFlux keeps "
+          + "trying the store and fails these calls until it answers. Restore Redis connectivity; if the connected "
+          + "app does not rotate refresh tokens, configure refreshTokenRotation(STATIC) to refresh without it."),
+  TOKEN_STORE_UNREADABLE(Remedy.NONE,
+      "The shared token store holds an entry this process cannot read: another encryption key (a key rolled out "
+          + "to some processes first) or a corrupted value. ForceFlux never falls back to the configured refresh "
+          + "token, which may be rotated out. Give every process the same encryption key; if the value is "
+          + "corrupted, delete the credential's key in Redis and re-authorize the connected app."),
   UNKNOWN(Remedy.NONE,
       "An unrecognised failure. The error code and snippet say more; run 'forceflux diagnose'.");
 

@@ -300,6 +300,6 @@ class FailureClassifierTests {
         .collect(Collectors.toCollection(() -> EnumSet.noneOf(FailureCause.class)));
 
     assertThat(recoverable).containsExactlyInAnyOrder(FailureCause.SESSION_EXPIRED, FailureCause.CONCURRENT_REFRESH,
-        FailureCause.SERVER_UNAVAILABLE, FailureCause.TRANSPORT);
+        FailureCause.SERVER_UNAVAILABLE, FailureCause.TRANSPORT, FailureCause.TOKEN_STORE_UNAVAILABLE);
   }
 }
