@@ -20,7 +20,7 @@ class FirstQueryTest {
       Credentials c = org.credentials();
       Path out = Files.createTempFile("first-query", ".out");
       ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), "FirstQuery")
+          "-cp", System.getProperty("java.class.path"), "com.example.FirstQuery")
           .redirectErrorStream(true).redirectOutput(out.toFile());
       Map<String, String> env = pb.environment();
       env.put("SF_LOGIN_URL", org.loginUrl());

@@ -16,7 +16,7 @@ class ReadmeExampleTests {
   void theReadmeShowsTheExampleThatTheBuildRuns() throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
     String example = Files.readString(
-        Path.of("src", "it", "readme-example", "src", "main", "java", "FirstQuery.java"));
+        Path.of("src", "it", "readme-example", "src", "main", "java", "com", "example", "FirstQuery.java"));
 
     assertThat(readme).contains("```java\n" + example + "```\n");
   }

@@ -1,3 +1,5 @@
+package com.example;
+
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.reactor.SalesforceClient;
