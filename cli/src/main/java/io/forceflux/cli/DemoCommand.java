@@ -42,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-        "The showcase, on an embedded fake org (refresh-token rotation on):",
+        "The showcase: no request fails while an embedded fake org kills sessions.",
+        "On the fake org (refresh-token rotation on), it",
         "  1. streams SELECT Id, Name FROM Account as a Flux, pages on demand,",
         "  2. runs mixed reads and writes (60%% get, 20%% create, 10%% update,",
         "     5%% limits, 5%% query page) with many requests in flight,",

@@ -60,8 +60,9 @@ import tools.jackson.databind.json.JsonMapper;
         "  3. read /services/data/vNN.N/limits (API usage)",
         "  4. make one API call (SELECT Id FROM Account LIMIT 1)",
         "On a failure it prints the classified cause, its runbook and the",
-        "settings to check, and exits 3 (no refresh can fix it) or 4 (transient,",
-        "retries used up). Secrets are always masked."})
+        "settings to check, and exits 3 (no refresh can fix it), 4 (transient,",
+        "retries used up) or 1 (Salesforce rejected the request itself).",
+        "Secrets are always masked."})
 final class DiagnoseCommand implements Callable<Integer> {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> STEP_NAMES =
@@ -373,7 +374,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         return;
       }
       FailureCause cause = se.failureCause();
-      exitCode = se.recoverable() ? ForceFlux.TRANSIENT_EXHAUSTED : ForceFlux.AUTH_FAILED;
+      exitCode = ForceFlux.exitCodeOf(se);
       verdict = cause + (se.recoverable() ? ", transient: retries used up" : ", not recoverable by refresh");
       out.println("     Cause:    " + cause + (se.recoverable()
           ? " (transient; gave up after " + se.attempts() + (se.attempts() == 1 ? " attempt)" : " attempts)")

@@ -107,9 +107,23 @@ class QueryCommandTests {
       org.revokeRefreshTokens();
       Cli.Run revoked = Cli.run(env, "query", "SELECT Id FROM Account");
       assertThat(revoked.exitCode()).isEqualTo(3);
-      assertThat(revoked.err()).contains("REFRESH_TOKEN_REVOKED", "Runbook:");
+      assertThat(revoked.err()).contains("REFRESH_TOKEN_REVOKED", "Runbook:", "forceflux diagnose");
       assertThat(revoked.all()).doesNotContain(c.clientSecret(), c.refreshToken());
     }
+  }
+
+  @Test
+  void requestsSalesforceRejectsExit1WithItsErrorAndNoDiagnoseHint() {
+    Cli.Run typo = Cli.run("query", "SELECT Id FORM Account", "--sim", "--sim-accounts", "5");
+    Cli.Run noSuchField = Cli.run("query", "SELECT Id, Nope__c FROM Account", "--sim", "--sim-accounts", "5");
+
+    assertThat(typo.exitCode()).as(typo.all()).isEqualTo(1);
+    assertThat(typo.err()).startsWith("forceflux query: MALFORMED_QUERY").contains("ERROR at Row:1:Column:11")
+        .doesNotContain("diagnose", "not recoverable by refresh");
+    assertThat(typo.out()).isEmpty();
+    assertThat(noSuchField.exitCode()).as(noSuchField.all()).isEqualTo(1);
+    assertThat(noSuchField.err()).startsWith("forceflux query: INVALID_FIELD: ").contains("Nope__c")
+        .doesNotContain("diagnose");
   }
 
   @Test
