@@ -28,7 +28,6 @@ import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code forceflux demo}: what ForceFlux is for, on an embedded fake org. It streams every Account while sessions
@@ -55,7 +54,6 @@ import tools.jackson.databind.json.JsonMapper;
         "Exit 1 if a request failed, a record was lost or duplicated, or the token",
         "requests were not 1 + the sessions that died under the client."})
 final class DemoCommand implements Callable<Integer> {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
   /**
    * Replays back off briefly: in this demo sessions die many times a second, and the default (seconds) would only
@@ -165,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
         results.durationMs = (System.nanoTime() - started) / 1_000_000;
         PrintWriter out = s.commandLine().getOut();
         if (json) {
-          out.println(JSON.writeValueAsString(results.toMap()));
+          out.println(JsonText.MAPPER.writeValueAsString(results.toMap()));
         } else {
           results.printTable(out, concurrency, accounts, Durations.format(expireEvery), Durations.format(revokeEvery));
         }

@@ -4,16 +4,18 @@ import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.Redaction;
 import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -79,6 +81,7 @@ public final class ForceFlux implements Callable<Integer> {
 
   private final Map<String, String> env;
   private final boolean stderrIsTerminal;
+  private final OutputStream stdout;
 
   @Spec
   @Nullable CommandSpec spec;
@@ -95,13 +98,30 @@ public final class ForceFlux implements Callable<Integer> {
   }
 
   /**
-   * A command reading {@code env} instead of the process environment (for tests and embedding).
+   * A command reading {@code env} instead of the process environment, writing query records to the process's
+   * stdout.
    *
    * @param stderrIsTerminal whether stderr is a terminal: progress bars are shown only then (or when forced)
    */
   public ForceFlux(Map<String, String> env, boolean stderrIsTerminal) {
+    this(env, stderrIsTerminal, new FileOutputStream(FileDescriptor.out));
+  }
+
+  /**
+   * A command reading {@code env} instead of the process environment (for tests and embedding).
+   *
+   * @param stderrIsTerminal whether stderr is a terminal: progress bars are shown only then (or when forced)
+   * @param stdout where {@code query} writes its records as bytes: the stream under the {@code out} writer given
+   *     to {@link #commandLine}, so that both end up in one place in order
+   */
+  public ForceFlux(Map<String, String> env, boolean stderrIsTerminal, OutputStream stdout) {
     this.env = Map.copyOf(env);
     this.stderrIsTerminal = stderrIsTerminal;
+    this.stdout = Objects.requireNonNull(stdout, "stdout");
+  }
+
+  OutputStream stdout() {
+    return stdout;
   }
 
   Map<String, String> env() {
@@ -138,13 +158,15 @@ public final class ForceFlux implements Callable<Integer> {
 
   /** Runs the command against the real process environment and exits with its code. */
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(new BufferedWriter(
-        new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16), false);
+    quietStartup();
+    OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
     PrintWriter err = new PrintWriter(
         new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
     int code;
     try {
-      code = commandLine(new ForceFlux(), out, err).execute(args);
+      code = commandLine(new ForceFlux(System.getenv(), Terminals.stderrIsTerminal(), stdout), out, err)
+          .execute(args);
     } finally {
       out.flush();
       err.flush();
@@ -160,6 +182,17 @@ public final class ForceFlux implements Callable<Integer> {
   private static final Set<FailureCause> REQUEST_REJECTED = EnumSet.of(
       FailureCause.API_ERROR, FailureCause.ROW_LOCKED, FailureCause.QUERY_LOCATOR_INVALID,
       FailureCause.RESPONSE_TOO_LARGE);
+
+  /**
+   * Start-up work a short-lived command does not need. Netty 4.2 records buffer events for Java Flight Recorder
+   * when it can, generating event classes at start (tenths of a second, and not archivable by CDS): off unless
+   * asked for with {@code -Dio.netty.jfr.enabled=true}.
+   */
+  static void quietStartup() {
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
+  }
 
   /** The exit code for a failure: 4 transient, 3 access no refresh can fix, 1 a rejected request or else. */
   static int exitCodeOf(Throwable failure) {

@@ -19,7 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code forceflux sim}: a standalone fake org on 127.0.0.1 until interrupted. */
 @Command(
@@ -39,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
         "  GET  /__sim/stats             counters (token requests, 401s, ...)",
         "  and more: see the FakeOrg javadoc."})
 final class SimCommand implements Callable<Integer> {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Spec
   @Nullable CommandSpec spec;
@@ -104,7 +102,7 @@ final class SimCommand implements Callable<Integer> {
       // One host for both URLs: a client that trusts the printed login host then trusts the instance too.
       org.moveInstance(org.loginUrl());
       PrintWriter out = s.commandLine().getOut();
-      out.println(JSON.writeValueAsString(line(org)));
+      out.println(JsonText.MAPPER.writeValueAsString(line(org)));
       out.flush();
       s.commandLine().getErr().println("forceflux sim: serving on " + org.loginUrl() + " (Ctrl-C to stop)");
       s.commandLine().getErr().flush();
