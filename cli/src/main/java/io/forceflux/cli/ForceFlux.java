@@ -159,6 +159,11 @@ public final class ForceFlux implements Callable<Integer> {
   /** Runs the command against the real process environment and exits with its code. */
   public static void main(String[] args) {
     quietStartup();
+    if (Boolean.getBoolean("forceflux.training")) {
+      // The build's class-data training run: same jar, same main, so the archive matches what users start.
+      CdsTraining.run();
+      System.exit(OK);
+    }
     OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
     PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
     PrintWriter err = new PrintWriter(
