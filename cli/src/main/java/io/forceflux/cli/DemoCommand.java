@@ -28,7 +28,6 @@ import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code forceflux demo}: what ForceFlux is for, on an embedded fake org. It streams every Account while sessions
@@ -42,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-        "The showcase, on an embedded fake org (refresh-token rotation on):",
+        "The showcase: no request fails while an embedded fake org kills sessions.",
+        "On the fake org (refresh-token rotation on), it",
         "  1. streams SELECT Id, Name FROM Account as a Flux, pages on demand,",
         "  2. runs mixed reads and writes (60%% get, 20%% create, 10%% update,",
         "     5%% limits, 5%% query page) with many requests in flight,",
@@ -54,7 +54,6 @@ import tools.jackson.databind.json.JsonMapper;
         "Exit 1 if a request failed, a record was lost or duplicated, or the token",
         "requests were not 1 + the sessions that died under the client."})
 final class DemoCommand implements Callable<Integer> {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
   /**
    * Replays back off briefly: in this demo sessions die many times a second, and the default (seconds) would only
@@ -164,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
         results.durationMs = (System.nanoTime() - started) / 1_000_000;
         PrintWriter out = s.commandLine().getOut();
         if (json) {
-          out.println(JSON.writeValueAsString(results.toMap()));
+          out.println(JsonText.MAPPER.writeValueAsString(results.toMap()));
         } else {
           results.printTable(out, concurrency, accounts, Durations.format(expireEvery), Durations.format(revokeEvery));
         }

@@ -113,7 +113,9 @@ final class DemoRun {
                   failures.computeIfAbsent(describe(e), k -> new AtomicLong()).incrementAndGet();
                   return Mono.empty();
                 })
-                .doFinally(signal -> bar.stepBy(1));
+                // Before the completion travels on: doFinally would run after it, so the last step could land
+                // after block() returned and the bar closed at 299/300.
+                .doOnTerminate(() -> bar.stepBy(1));
           }, options.concurrency)
           .then()
           .block(TIMEOUT);

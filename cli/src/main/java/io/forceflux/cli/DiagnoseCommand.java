@@ -42,7 +42,6 @@ import picocli.CommandLine.TypeConversionException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code forceflux diagnose}: the INVALID_SESSION_ID runbook as a command. Four steps, each with ✓/✗ and its
@@ -60,10 +59,10 @@ import tools.jackson.databind.json.JsonMapper;
         "  3. read /services/data/vNN.N/limits (API usage)",
         "  4. make one API call (SELECT Id FROM Account LIMIT 1)",
         "On a failure it prints the classified cause, its runbook and the",
-        "settings to check, and exits 3 (no refresh can fix it) or 4 (transient,",
-        "retries used up). Secrets are always masked."})
+        "settings to check, and exits 3 (no refresh can fix it), 4 (transient,",
+        "retries used up) or 1 (Salesforce rejected the request itself).",
+        "Secrets are always masked."})
 final class DiagnoseCommand implements Callable<Integer> {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> STEP_NAMES =
       List.of("Obtain a token", "Introspect the token", "Read /limits", "One API call");
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
@@ -196,7 +195,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     if (reply.status != 200) {
       throw SalesforceException.ofTokenError(ErrorParser.parse(reply.status, reply.contentType, reply.bytes()));
     }
-    JsonNode body = JSON.readTree(reply.body);
+    JsonNode body = JsonText.MAPPER.readTree(reply.body);
     if (!body.path("active").asBoolean(false)) {
       throw new SalesforceException(FailureCause.SESSION_EXPIRED,
           "introspection says the token just issued is not active", null, 1, null);
@@ -222,7 +221,7 @@ final class DiagnoseCommand implements Callable<Integer> {
   private Result<String> limits(WebClient api) {
     String version = apiVersion;
     if (version == null) {
-      JsonNode versions = JSON.readTree(ok(get(api, "/services/data/")).body);
+      JsonNode versions = JsonText.MAPPER.readTree(ok(get(api, "/services/data/")).body);
       version = "";
       double newest = -1;
       for (JsonNode v : versions) {
@@ -243,7 +242,7 @@ final class DiagnoseCommand implements Callable<Integer> {
       }
     }
     Reply reply = ok(get(api, "/services/data/v" + version + "/limits"));
-    JsonNode daily = JSON.readTree(reply.body).path("DailyApiRequests");
+    JsonNode daily = JsonText.MAPPER.readTree(reply.body).path("DailyApiRequests");
     long max = daily.path("Max").asLong(0);
     long remaining = daily.path("Remaining").asLong(0);
     long used = Math.max(0, max - remaining);
@@ -261,7 +260,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         .accept(MediaType.APPLICATION_JSON)
         .exchangeToMono(DiagnoseCommand::read)
         .block(STEP_TIMEOUT)));
-    JsonNode body = JSON.readTree(reply.body);
+    JsonNode body = JsonText.MAPPER.readTree(reply.body);
     int records = body.path("records").size();
     return new Result<>(Boolean.TRUE, soql + " → " + records + (records == 1 ? " record" : " records"));
   }
@@ -373,7 +372,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         return;
       }
       FailureCause cause = se.failureCause();
-      exitCode = se.recoverable() ? ForceFlux.TRANSIENT_EXHAUSTED : ForceFlux.AUTH_FAILED;
+      exitCode = ForceFlux.exitCodeOf(se);
       verdict = cause + (se.recoverable() ? ", transient: retries used up" : ", not recoverable by refresh");
       out.println("     Cause:    " + cause + (se.recoverable()
           ? " (transient; gave up after " + se.attempts() + (se.attempts() == 1 ? " attempt)" : " attempts)")

@@ -1,17 +1,23 @@
 package io.forceflux.cli;
 
+import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.Redaction;
+import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -28,9 +34,10 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code forceflux} command: {@code demo}, {@code sim}, {@code query}, {@code diagnose}.
  *
- * <p>Exit codes: {@value #OK} success, {@value #USAGE} usage error (bad option, missing environment variable),
- * {@value #AUTH_FAILED} a failure no refresh can fix (revoked token, IP restriction, policy, …),
- * {@value #TRANSIENT_EXHAUSTED} a transient failure that outlasted its retries, {@value #OTHER} anything else.
+ * <p>Exit codes: {@value #OK} success, {@value #OTHER} Salesforce rejected the request itself (malformed query,
+ * invalid field, …) or anything else, {@value #USAGE} usage error (bad option, missing environment variable),
+ * {@value #AUTH_FAILED} an auth failure no refresh can fix (revoked token, IP restriction, policy, …),
+ * {@value #TRANSIENT_EXHAUSTED} a transient failure that outlasted its retries.
  */
 @Command(
     name = "forceflux",
@@ -51,23 +58,30 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  ok",
+        "  1  Salesforce rejected the request (malformed query, invalid field, ...)",
+        "     or another failure",
         "  2  usage error: bad option, missing environment variable",
         "  3  auth failure no refresh can fix (revoked, IP restricted, ...)",
         "  4  transient failure that outlasted its retries (503, network)"})
 public final class ForceFlux implements Callable<Integer> {
   /** Success. */
   public static final int OK = 0;
-  /** Anything not classified below (a bug, a port in use, …). */
+  /**
+   * Salesforce rejected the request itself ({@code MALFORMED_QUERY}, {@code INVALID_FIELD}, …), or anything not
+   * classified below (a bug, a port in use, …).
+   */
   public static final int OTHER = 1;
   /** Bad option, bad value, missing environment variable. */
   public static final int USAGE = 2;
-  /** A {@link SalesforceException} whose cause no refresh or retry can fix. */
+  /** A {@link SalesforceException} about access (credentials, session policy, org or user state) that no refresh or
+   * retry can fix. */
   public static final int AUTH_FAILED = 3;
   /** A recoverable {@link SalesforceException} that outlasted its retries. */
   public static final int TRANSIENT_EXHAUSTED = 4;
 
   private final Map<String, String> env;
   private final boolean stderrIsTerminal;
+  private final OutputStream stdout;
 
   @Spec
   @Nullable CommandSpec spec;
@@ -84,13 +98,30 @@ public final class ForceFlux implements Callable<Integer> {
   }
 
   /**
-   * A command reading {@code env} instead of the process environment (for tests and embedding).
+   * A command reading {@code env} instead of the process environment, writing query records to the process's
+   * stdout.
    *
    * @param stderrIsTerminal whether stderr is a terminal: progress bars are shown only then (or when forced)
    */
   public ForceFlux(Map<String, String> env, boolean stderrIsTerminal) {
+    this(env, stderrIsTerminal, new FileOutputStream(FileDescriptor.out));
+  }
+
+  /**
+   * A command reading {@code env} instead of the process environment (for tests and embedding).
+   *
+   * @param stderrIsTerminal whether stderr is a terminal: progress bars are shown only then (or when forced)
+   * @param stdout where {@code query} writes its records as bytes: the stream under the {@code out} writer given
+   *     to {@link #commandLine}, so that both end up in one place in order
+   */
+  public ForceFlux(Map<String, String> env, boolean stderrIsTerminal, OutputStream stdout) {
     this.env = Map.copyOf(env);
     this.stderrIsTerminal = stderrIsTerminal;
+    this.stdout = Objects.requireNonNull(stdout, "stdout");
+  }
+
+  OutputStream stdout() {
+    return stdout;
   }
 
   Map<String, String> env() {
@@ -127,13 +158,20 @@ public final class ForceFlux implements Callable<Integer> {
 
   /** Runs the command against the real process environment and exits with its code. */
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(new BufferedWriter(
-        new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16), false);
+    quietStartup();
+    if (Boolean.getBoolean("forceflux.training")) {
+      // The build's class-data training run: same jar, same main, so the archive matches what users start.
+      CdsTraining.run();
+      System.exit(OK);
+    }
+    OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
     PrintWriter err = new PrintWriter(
         new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
     int code;
     try {
-      code = commandLine(new ForceFlux(), out, err).execute(args);
+      code = commandLine(new ForceFlux(System.getenv(), Terminals.stderrIsTerminal(), stdout), out, err)
+          .execute(args);
     } finally {
       out.flush();
       err.flush();
@@ -142,13 +180,37 @@ public final class ForceFlux implements Callable<Integer> {
     System.exit(code);
   }
 
-  /** The exit code for a failure: 3 or 4 for a classified Salesforce failure, else 1. */
+  /**
+   * Failures of the request itself: the user fixes the query or data, not the connection, so they exit 1 without
+   * pointing at {@code forceflux diagnose}.
+   */
+  private static final Set<FailureCause> REQUEST_REJECTED = EnumSet.of(
+      FailureCause.API_ERROR, FailureCause.ROW_LOCKED, FailureCause.QUERY_LOCATOR_INVALID,
+      FailureCause.RESPONSE_TOO_LARGE);
+
+  /**
+   * Start-up work a short-lived command does not need. Netty 4.2 records buffer events for Java Flight Recorder
+   * when it can, generating event classes at start (tenths of a second, and not archivable by CDS): off unless
+   * asked for with {@code -Dio.netty.jfr.enabled=true}.
+   */
+  static void quietStartup() {
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
+  }
+
+  /** The exit code for a failure: 4 transient, 3 access no refresh can fix, 1 a rejected request or else. */
   static int exitCodeOf(Throwable failure) {
     SalesforceException se = salesforceCause(failure);
-    if (se == null) {
+    if (se == null || rejectedRequest(se)) {
       return OTHER;
     }
     return se.recoverable() ? TRANSIENT_EXHAUSTED : AUTH_FAILED;
+  }
+
+  /** Whether Salesforce refused the request itself (bad SOQL, unknown field, locked row, …). */
+  static boolean rejectedRequest(SalesforceException e) {
+    return REQUEST_REJECTED.contains(e.failureCause());
   }
 
   /** The first {@link SalesforceException} in the cause chain (Reactor wraps some errors), or null. */
@@ -167,7 +229,10 @@ public final class ForceFlux implements Callable<Integer> {
     return null;
   }
 
-  /** The exception's redacted message without its runbook (printed on a line of its own). */
+  /**
+   * The exception's redacted message without its runbook (printed on a line of its own). The message is cut at its
+   * runbook because {@link SalesforceException} has no accessor for its detail text alone.
+   */
   static String summary(SalesforceException e) {
     String message = String.valueOf(e.getMessage());
     int runbook = message.indexOf(". Runbook: ");
@@ -196,7 +261,22 @@ public final class ForceFlux implements Callable<Integer> {
       PrintWriter err = cmd.getErr();
       String name = cmd.getCommandSpec().qualifiedName();
       SalesforceException se = salesforceCause(ex);
-      if (se != null) {
+      SalesforceError error = se == null ? null : se.error();
+      if (se != null && error != null && rejectedRequest(se)) {
+        // What Salesforce said is the whole story: the code and message, and what to fix.
+        String message = Redaction.redact(error.message()).strip();
+        if (message.indexOf('\n') < 0) {
+          err.println(name + ": " + Redaction.redact(error.errorCode()) + ": " + message);
+        } else {
+          // MALFORMED_QUERY quotes the query with a caret under the error: keep its lines, indented alike.
+          err.println(name + ": " + Redaction.redact(error.errorCode()));
+          message.lines().forEach(line -> err.println("  " + line));
+        }
+        if (!error.fields().isEmpty()) {
+          err.println("  Fields: " + Redaction.redact(String.join(", ", error.fields())));
+        }
+        err.println("  " + se.failureCause() + ": " + se.runbook());
+      } else if (se != null) {
         err.println(name + ": " + se.failureCause() + " (" + (se.recoverable()
             ? "transient; gave up after " + se.attempts() + (se.attempts() == 1 ? " attempt" : " attempts")
             : "not recoverable by refresh") + ")");

@@ -6,7 +6,6 @@ import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.client.Query;
 import io.forceflux.testkit.FakeOrg;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
@@ -22,7 +21,6 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code forceflux query}: streams a SOQL query to stdout in constant memory. Pages are fetched as the output
@@ -71,6 +69,11 @@ final class QueryCommand implements Callable<Integer> {
       description = "Records per page asked of Salesforce (200..2000; it may send fewer). Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
+  @Option(names = "--api-version", paramLabel = "NN.N",
+      description = "The REST API version, e.g. 62.0. Default: the newest the org lists, asked once and remembered "
+          + "for a day in the user cache folder (XDG_CACHE_HOME or ~/.cache/forceflux).")
+  @Nullable String apiVersion;
+
   @Option(names = "--sim", description = "Query an embedded fake org instead of SF_* credentials.")
   boolean sim;
 
@@ -95,7 +98,9 @@ final class QueryCommand implements Callable<Integer> {
     if (simAccounts < 0 || simAccounts > 100_000_000L) {
       throw new ParameterException(s.commandLine(), "--sim-accounts must be 0..100000000: " + simAccounts);
     }
-    PrintWriter out = s.commandLine().getOut();
+    if (apiVersion != null && !apiVersion.matches("\\d{1,3}\\.\\d")) {
+      throw new ParameterException(s.commandLine(), "--api-version must look like 62.0: " + apiVersion);
+    }
     try (Connection c = sim
         ? EmbeddedOrg.start(FakeOrg.builder().accounts(simAccounts), EmbeddedOrg.SimGrant.REFRESH_TOKEN)
         : EnvCredentials.connect(r.env(), s.commandLine())) {
@@ -105,27 +110,55 @@ final class QueryCommand implements Callable<Integer> {
           .listener(SessionListener.logging())
           .recoveryPolicy(RETRIES)
           .build();
-      SalesforceClient client = SalesforceClient.builder()
+      ApiVersionCache cache = sim ? null : ApiVersionCache.in(r.env());
+      String version = apiVersion;
+      if (version == null) {
+        FakeOrg org = c.org();
+        version = org != null ? org.apiVersion() : cache != null ? cache.get(c.loginUrl(), c.clientId()) : null;
+      }
+      SalesforceClient.Builder builder = SalesforceClient.builder()
           .webClientBuilder(WebClient.builder().filter(pages))
           .tokenSource(tokens)
           .listener(SessionListener.logging())
           .recoveryPolicy(RETRIES)
-          .batchSize(batchSize)
-          .build();
+          .batchSize(batchSize);
+      if (version != null) {
+        // Known already: no GET /services/data/ before the query.
+        builder.apiVersion(version);
+      }
+      SalesforceClient client = builder.build();
       try {
-        return stream(client, pages, out, s, r);
+        int code = stream(client, pages, s, r);
+        if (version == null && cache != null) {
+          remember(client, cache, c);
+        }
+        return code;
       } finally {
         c.warnIfRotated(tokens, s.commandLine().getErr(), "forceflux query");
       }
     }
   }
 
-  private int stream(SalesforceClient client, PageCounter pages, PrintWriter out, CommandSpec s, ForceFlux r) {
-    RecordWriter writer = RecordWriter.of(format, out);
+  /** Keeps the version the org named for the next run; the answer is cached by the client, so no request. */
+  private static void remember(SalesforceClient client, ApiVersionCache cache, Connection c) {
+    try {
+      String learnt = client.apiVersion().block(Duration.ofSeconds(5));
+      if (learnt != null) {
+        cache.put(c.loginUrl(), c.clientId(), learnt);
+      }
+    } catch (RuntimeException e) {
+      // A cache is an optimisation: the next run asks again.
+    }
+  }
+
+  private int stream(SalesforceClient client, PageCounter pages, CommandSpec s, ForceFlux r) {
+    // Records are bytes by now: they bypass the writer picocli prints with, which has nothing buffered.
+    s.commandLine().getOut().flush();
+    RecordWriter writer = RecordWriter.of(format, r.stdout());
     long count = 0;
     try (Progress bar = Progress.on(s.commandLine().getErr(), progress, r.stderrIsTerminal(), "Querying", -1,
             " rec");
-        Stream<Object> records = client.query(Query.of(soql).all(all).batchSize(batchSize))
+        Stream<Object> records = client.query(Query.of(soql).all(all).batchSize(batchSize), writer.recordType())
             .cast(Object.class)
             // In-band, so the records received before a failure are written before it is reported (a blocking
             // iterator would let the error overtake the records still buffered).
@@ -137,14 +170,15 @@ final class QueryCommand implements Callable<Integer> {
         if (item instanceof Failure f) {
           throw f.rethrow();
         }
-        writer.write((JsonNode) item);
-        bar.stepBy(1);
+        if (!writer.write(item)) {
+          // stdout is gone (e.g. piped into head): stop fetching pages.
+          return ForceFlux.OK;
+        }
         count++;
-        if ((count & 1023) == 0) {
-          bar.extra(pages.pages() + " pages");
-          if (writer.failed()) {
-            // stdout is gone (e.g. piped into head): stop fetching pages.
-            return ForceFlux.OK;
+        if (bar.shown()) {
+          bar.stepBy(1);
+          if ((count & 1023) == 0) {
+            bar.extra(pages.pages() + " pages");
           }
         }
       }

@@ -1,22 +1,32 @@
 package io.forceflux.cli;
 
-import java.io.PrintWriter;
+import io.forceflux.cli.Records.CsvRecord;
+import io.forceflux.cli.Records.JsonRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.dataformat.csv.CsvMapper;
+import tools.jackson.dataformat.csv.CsvSchema;
+import tools.jackson.dataformat.csv.CsvWriteFeature;
 
 /**
  * Writes query records to stdout one at a time (nothing is collected), without Salesforce's {@code attributes}.
+ * Records arrive already in output form ({@link Records}); this class only frames them, onto a buffered byte
+ * stream.
  */
 abstract class RecordWriter {
-  static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final byte[] NEWLINE = {'\n'};
 
   /** The output formats of {@code forceflux query}. */
   enum Format {
@@ -39,13 +49,14 @@ abstract class RecordWriter {
     }
   }
 
-  protected final PrintWriter out;
+  protected final OutputStream out;
+  private boolean failed;
 
-  RecordWriter(PrintWriter out) {
+  RecordWriter(OutputStream out) {
     this.out = out;
   }
 
-  static RecordWriter of(Format format, PrintWriter out) {
+  static RecordWriter of(Format format, OutputStream out) {
     return switch (format) {
       case NDJSON -> new Ndjson(out);
       case CSV -> new Csv(out);
@@ -53,131 +64,177 @@ abstract class RecordWriter {
     };
   }
 
-  /** Writes one record (its {@code attributes} removed, at every level). */
-  final void write(JsonNode record) {
-    writeClean(withoutAttributes(record));
+  /** The type the client decodes records into for this format. */
+  abstract Class<?> recordType();
+
+  /**
+   * Writes one record of {@link #recordType()}.
+   *
+   * @return false once writing failed (stdout closed, e.g. piped into {@code head}): stop producing records
+   */
+  final boolean write(Object record) {
+    if (failed) {
+      return false;
+    }
+    try {
+      writeRecord(record);
+    } catch (IOException | UncheckedIOException | JacksonException e) {
+      failed = true;
+    }
+    return !failed;
   }
 
-  abstract void writeClean(JsonNode record);
+  abstract void writeRecord(Object record) throws IOException;
 
   /**
    * Ends the output after the last record (the closing bracket of a JSON array) and flushes. Not called when the
    * query fails, so a failed JSON stream is visibly unterminated.
    */
-  void finish() {
-    out.flush();
-  }
-
-  /** Whether writing failed (stdout closed, e.g. piped into {@code head}). */
-  boolean failed() {
-    return out.checkError();
-  }
-
-  static JsonNode withoutAttributes(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      object.remove("attributes");
-      for (Map.Entry<String, JsonNode> field : object.properties()) {
-        withoutAttributes(field.getValue());
-      }
-    } else if (node.isArray()) {
-      for (JsonNode element : node) {
-        withoutAttributes(element);
-      }
+  final void finish() {
+    if (failed) {
+      return;
     }
-    return node;
+    try {
+      end();
+      out.flush();
+    } catch (IOException | UncheckedIOException | JacksonException e) {
+      failed = true;
+    }
+  }
+
+  void end() throws IOException {
+    // nothing to close by default
+  }
+
+  /** Whether writing failed (stdout closed). */
+  boolean failed() {
+    return failed;
   }
 
   private static final class Ndjson extends RecordWriter {
-    Ndjson(PrintWriter out) {
+    Ndjson(OutputStream out) {
       super(out);
     }
 
     @Override
-    void writeClean(JsonNode record) {
-      out.write(JSON.writeValueAsString(record));
-      out.write('\n');
+    Class<?> recordType() {
+      return JsonRecord.class;
+    }
+
+    @Override
+    void writeRecord(Object record) throws IOException {
+      out.write(((JsonRecord) record).json());
+      out.write(NEWLINE);
     }
   }
 
   private static final class JsonArray extends RecordWriter {
+    private static final byte[] OPEN = "[\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BETWEEN = ",\n".getBytes(StandardCharsets.US_ASCII);
     private boolean first = true;
 
-    JsonArray(PrintWriter out) {
+    JsonArray(OutputStream out) {
       super(out);
     }
 
     @Override
-    void writeClean(JsonNode record) {
-      out.write(first ? "[\n" : ",\n");
-      first = false;
-      out.write(JSON.writeValueAsString(record));
+    Class<?> recordType() {
+      return JsonRecord.class;
     }
 
     @Override
-    void finish() {
-      out.write(first ? "[]\n" : "\n]\n");
-      super.finish();
+    void writeRecord(Object record) throws IOException {
+      out.write(first ? OPEN : BETWEEN);
+      first = false;
+      out.write(((JsonRecord) record).json());
+    }
+
+    @Override
+    void end() throws IOException {
+      out.write((first ? "[]\n" : "\n]\n").getBytes(StandardCharsets.US_ASCII));
     }
   }
 
+  /** Jackson's CSV generator, its columns the first record's fields. */
   private static final class Csv extends RecordWriter {
-    private @Nullable List<String> header;
+    private @Nullable JsonGenerator csv;
+    private String[] header = new String[0];
+    private @Nullable Map<String, Integer> columns;
 
-    Csv(PrintWriter out) {
+    Csv(OutputStream out) {
       super(out);
     }
 
     @Override
-    void writeClean(JsonNode record) {
-      Map<String, String> row = new LinkedHashMap<>();
-      flatten("", record, row);
-      List<String> columns = header;
-      if (columns == null) {
-        columns = List.copyOf(row.keySet());
-        header = columns;
-        line(columns);
-      }
-      List<String> values = new ArrayList<>(columns.size());
-      for (String column : columns) {
-        String value = row.get(column);
-        values.add(value == null ? "" : value);
-      }
-      line(values);
+    Class<?> recordType() {
+      return CsvRecord.class;
     }
 
-    private void line(List<String> cells) {
-      for (int i = 0; i < cells.size(); i++) {
-        if (i > 0) {
-          out.write(',');
+    @Override
+    void writeRecord(Object record) {
+      CsvRecord row = (CsvRecord) record;
+      JsonGenerator g = csv;
+      if (g == null) {
+        g = start(row.names());
+      }
+      g.writeStartArray();
+      if (Arrays.equals(row.names(), header)) {
+        for (String cell : row.cells()) {
+          g.writeString(cell == null ? "" : cell);
         }
-        out.write(quote(cells.get(i)));
-      }
-      out.write("\r\n");
-    }
-
-    private static void flatten(String prefix, JsonNode node, Map<String, String> row) {
-      for (Map.Entry<String, JsonNode> field : node.properties()) {
-        String name = prefix + field.getKey();
-        JsonNode value = field.getValue();
-        if (value.isObject() && !value.has("records")) {
-          flatten(name + ".", value, row);
-        } else if (value.isNull() || value.isMissingNode()) {
-          row.put(name, "");
-        } else if (value.isContainer()) {
-          row.put(name, JSON.writeValueAsString(value));
-        } else {
-          row.put(name, value.asString());
+      } else {
+        // A record with other fields than the first (rare: Salesforce sends the same fields for every record):
+        // its cells go under the header's columns, blanks where it has none.
+        String[] cells = new String[header.length];
+        Arrays.fill(cells, "");
+        Map<String, Integer> index = columnIndex();
+        for (int i = 0; i < row.names().length; i++) {
+          Integer column = index.get(row.names()[i]);
+          String cell = row.cells()[i];
+          if (column != null && cell != null) {
+            cells[column] = cell;
+          }
+        }
+        for (String cell : cells) {
+          g.writeString(cell);
         }
       }
+      g.writeEndArray();
     }
 
-    static String quote(String cell) {
-      boolean needs = false;
-      for (int i = 0; i < cell.length() && !needs; i++) {
-        char ch = cell.charAt(i);
-        needs = ch == ',' || ch == '"' || ch == '\n' || ch == '\r';
+    private JsonGenerator start(String[] names) {
+      header = names;
+      CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true).setLineSeparator("\r\n");
+      for (String name : names) {
+        schema.addColumn(name);
       }
-      return needs ? '"' + cell.replace("\"", "\"\"") + '"' : cell;
+      CsvMapper mapper = CsvMapper.builder()
+          // Quote a cell only when it must be (separator, quote, line break), as RFC 4180 readers expect.
+          .enable(CsvWriteFeature.STRICT_CHECK_FOR_QUOTING)
+          .build();
+      JsonGenerator g = mapper.writer(schema.build()).createGenerator(out);
+      csv = g;
+      return g;
+    }
+
+    private Map<String, Integer> columnIndex() {
+      Map<String, Integer> index = columns;
+      if (index == null) {
+        index = new HashMap<>();
+        for (int i = 0; i < header.length; i++) {
+          index.putIfAbsent(header[i], i);
+        }
+        columns = index;
+      }
+      return index;
+    }
+
+    @Override
+    void end() {
+      JsonGenerator g = csv;
+      if (g != null) {
+        g.flush();
+      }
     }
   }
 }

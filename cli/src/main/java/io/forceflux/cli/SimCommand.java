@@ -19,7 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code forceflux sim}: a standalone fake org on 127.0.0.1 until interrupted. */
 @Command(
@@ -29,15 +28,16 @@ import tools.jackson.databind.json.JsonMapper;
     usageHelpAutoWidth = true,
     description = {
         "Serves a fake Salesforce org on 127.0.0.1 until Ctrl-C or SIGTERM (exit 0).",
-        "Prints ONE JSON line on stdout: loginUrl, instanceUrl, clientId,",
-        "clientSecret, username, password, securityToken, refreshToken (fake",
-        "credentials, printed on purpose). Controls on the same port:",
+        "Prints ONE JSON line on stdout: loginUrl and instanceUrl (both",
+        "http://127.0.0.1:PORT), myDomainUrl (http://localhost:PORT, for the",
+        "client-credentials grant), clientId, clientSecret, username, password,",
+        "securityToken, refreshToken (fake credentials, printed on purpose).",
+        "Controls on the same port:",
         "  POST /__sim/expire-sessions   kill every session",
         "  POST /__sim/revoke            revoke every refresh token",
         "  GET  /__sim/stats             counters (token requests, 401s, ...)",
         "  and more: see the FakeOrg javadoc."})
 final class SimCommand implements Callable<Integer> {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Spec
   @Nullable CommandSpec spec;
@@ -99,8 +99,10 @@ final class SimCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       org.start();
+      // One host for both URLs: a client that trusts the printed login host then trusts the instance too.
+      org.moveInstance(org.loginUrl());
       PrintWriter out = s.commandLine().getOut();
-      out.println(JSON.writeValueAsString(line(org)));
+      out.println(JsonText.MAPPER.writeValueAsString(line(org)));
       out.flush();
       s.commandLine().getErr().println("forceflux sim: serving on " + org.loginUrl() + " (Ctrl-C to stop)");
       s.commandLine().getErr().flush();

@@ -1,6 +1,9 @@
 package io.forceflux.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.util.Map;
 
@@ -19,10 +22,12 @@ final class Cli {
   }
 
   static Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
     StringWriter err = new StringWriter();
-    int code = ForceFlux.commandLine(new ForceFlux(env, false), new PrintWriter(out, true), new PrintWriter(err, true))
+    int code = ForceFlux.commandLine(new ForceFlux(env, false, stdout), out, new PrintWriter(err, true))
         .execute(args);
-    return new Run(code, out.toString(), err.toString());
+    out.flush();
+    return new Run(code, stdout.toString(StandardCharsets.UTF_8), err.toString());
   }
 }

@@ -2,14 +2,20 @@ package io.forceflux.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forceflux.core.error.ErrorFormat;
 import io.forceflux.core.error.FailureCause;
+import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.core.ConsoleAppender;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Exceptions;
@@ -56,6 +62,30 @@ class ForceFluxTests {
     assertThat(ForceFlux.exitCodeOf(unavailable)).isEqualTo(4);
     assertThat(ForceFlux.exitCodeOf(Exceptions.propagate(new RuntimeException("wrapped", unavailable)))).isEqualTo(4);
     assertThat(ForceFlux.exitCodeOf(new IllegalStateException("bug"))).isEqualTo(1);
+    SalesforceException malformed = SalesforceException.ofApiError(new SalesforceError(400, ErrorFormat.REST_JSON,
+        "MALFORMED_QUERY", "unexpected token: 'FORM'", List.of(), ""));
+    assertThat(malformed.failureCause()).isEqualTo(FailureCause.API_ERROR);
+    assertThat(ForceFlux.exitCodeOf(malformed)).as("the request, not the session, is wrong").isEqualTo(1);
+  }
+
+  @Test
+  void topLevelHelpListsEveryExitCodeAndWholeCommandSummaries() {
+    Cli.Run run = Cli.run("--help");
+
+    String help = run.out();
+    for (int code = 0; code <= 4; code++) {
+      assertThat(help).as("exit code %d", code).containsPattern("(?m)^  " + code + "  \\S");
+    }
+    String flat = help.replaceAll("\\s+", " ");
+    CommandLine root = ForceFlux.commandLine(new ForceFlux(Map.of(), false), new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter()));
+    assertThat(root.getSubcommands()).isNotEmpty();
+    for (Map.Entry<String, CommandLine> sub : root.getSubcommands().entrySet()) {
+      // The command list shows only the first description line: it must be a whole sentence.
+      String summary = sub.getValue().getCommandSpec().usageMessage().description()[0];
+      assertThat(summary).as(sub.getKey()).endsWith(".");
+      assertThat(flat).as(sub.getKey()).contains(sub.getKey() + " " + summary);
+    }
   }
 
   @Test

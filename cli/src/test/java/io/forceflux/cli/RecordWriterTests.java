@@ -2,8 +2,11 @@ package io.forceflux.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,13 +38,59 @@ class RecordWriterTests {
     assertThat(write(RecordWriter.Format.CSV)).isEmpty();
   }
 
+  @Test
+  void keepsSalesforceNumbersAndTextAsSent() {
+    String record = "{\"attributes\":{\"type\":\"Account\"},\"Id\":\"001A\",\"AnnualRevenue\":12345678901234.57,"
+        + "\"NumberOfEmployees\":7,\"IsDeleted\":false,\"Name\":\"Zoë \\u2603 \\\"Q\\\"\"}";
+
+    String ndjson = write(RecordWriter.Format.NDJSON, record);
+    String csv = write(RecordWriter.Format.CSV, record);
+
+    assertThat(ndjson).isEqualTo("{\"Id\":\"001A\",\"AnnualRevenue\":12345678901234.57,\"NumberOfEmployees\":7,"
+        + "\"IsDeleted\":false,\"Name\":\"Zoë ☃ \\\"Q\\\"\"}\n");
+    assertThat(csv.split("\r\n")).containsExactly("Id,AnnualRevenue,NumberOfEmployees,IsDeleted,Name",
+        "001A,12345678901234.57,7,false,\"Zoë ☃ \"\"Q\"\"\"");
+  }
+
+  @Test
+  void csvPutsARecordWithOtherFieldsUnderTheFirstRecordsColumns() {
+    String csv = write(RecordWriter.Format.CSV, "{\"Id\":\"1\",\"Name\":\"a\",\"Owner\":null}",
+        "{\"Name\":\"b\",\"Id\":\"2\",\"Extra\":\"x\"}", "{\"Id\":\"3\",\"Owner\":{\"Name\":\"Ann\"}}");
+
+    assertThat(csv.split("\r\n")).containsExactly("Id,Name,Owner", "1,a,", "2,b,", "3,,");
+  }
+
+  @Test
+  void reportsAClosedStdoutInsteadOfThrowing() {
+    OutputStream closed = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("Broken pipe");
+      }
+    };
+    for (RecordWriter.Format format : RecordWriter.Format.values()) {
+      RecordWriter writer = RecordWriter.of(format, new BufferedOutputStream(closed, 16));
+      Object record = JSON.readerFor(writer.recordType()).readValue(RECORD);
+
+      // Buffers fill first (the CSV generator has its own): the failure shows within a few hundred records.
+      int written = 0;
+      while (written < 10_000 && writer.write(record)) {
+        written++;
+      }
+      assertThat(written).as(format.name()).isLessThan(10_000);
+      assertThat(writer.failed()).isTrue();
+      assertThat(writer.write(record)).as("stays failed").isFalse();
+    }
+  }
+
   private static String write(RecordWriter.Format format, String... records) {
-    StringWriter out = new StringWriter();
-    RecordWriter writer = RecordWriter.of(format, new PrintWriter(out));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RecordWriter writer = RecordWriter.of(format, out);
     for (String record : records) {
-      writer.write(JSON.readTree(record));
+      // Decoded as the client decodes page records: the record type's own decoder reads the parser.
+      assertThat(writer.write(JSON.readerFor(writer.recordType()).readValue(record))).isTrue();
     }
     writer.finish();
-    return out.toString();
+    return out.toString(StandardCharsets.UTF_8);
   }
 }

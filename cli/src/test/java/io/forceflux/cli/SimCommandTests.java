@@ -50,6 +50,7 @@ class SimCommandTests {
       }
       String loginUrl = info.get("loginUrl").asString();
       assertThat(loginUrl).startsWith("http://127.0.0.1:");
+      assertThat(info.get("instanceUrl").asString()).as("one host for login and instance").isEqualTo(loginUrl);
 
       // OAuth refresh_token grant with the printed credentials.
       HttpResponse<String> token = post(loginUrl + "/services/oauth2/token",
@@ -60,6 +61,7 @@ class SimCommandTests {
       JsonNode issued = JSON.readTree(token.body());
       String accessToken = issued.get("access_token").asString();
       String instance = issued.get("instance_url").asString();
+      assertThat(instance).as("the token response names the printed host").isEqualTo(loginUrl);
       assertThat(issued.path("refresh_token").asString("")).as("rotation is on").isNotBlank();
 
       // A REST query with it.
