@@ -32,7 +32,7 @@ class BulkCommandTests {
     Set<String> ids = new HashSet<>();
     for (String line : lines) {
       JsonNode row = JSON.readTree(line);
-      assertThat(row.get("Name").asString()).matches("[A-Za-z]+ \\d{6,}"); // generated names: a word and the record's number
+      assertThat(row.get("Name").asString()).matches("[A-Za-z]+ \\d{6,}"); // a word, a number
       ids.add(row.get("Id").asString());
     }
     assertThat(ids).hasSize(3000);
