@@ -168,7 +168,7 @@ final class BulkLoadCommand implements Callable<Integer> {
     long failed = counts.getOrDefault(IngestResult.Outcome.FAILURE, 0L);
     long unprocessed = counts.getOrDefault(IngestResult.Outcome.UNPROCESSED, 0L);
     out.println("{\"succeeded\":" + counts.getOrDefault(IngestResult.Outcome.SUCCESS, 0L) + ",\"failed\":" + failed
-        + ",\"unprocessed\":" + unprocessed + ",\"jobs\":" + RecordWriter.JSON.writeValueAsString(jobIds) + "}");
+        + ",\"unprocessed\":" + unprocessed + ",\"jobs\":" + JsonText.MAPPER.writeValueAsString(jobIds) + "}");
     out.flush();
     if (failed + unprocessed > 0) {
       err.println("forceflux bulk load: " + failed + " rows failed, " + unprocessed + " unprocessed"

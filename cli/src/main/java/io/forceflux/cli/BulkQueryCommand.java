@@ -75,7 +75,6 @@ final class BulkQueryCommand implements Callable<Integer> {
     if (simAccounts < 0 || simAccounts > 100_000_000L) {
       throw new ParameterException(s.commandLine(), "--sim-accounts must be 0..100000000: " + simAccounts);
     }
-    PrintWriter out = s.commandLine().getOut();
     PrintWriter err = s.commandLine().getErr();
     return BulkCommand.withClient(root, s, sim, FakeOrg.builder().accounts(simAccounts).bulkRecordsPerSecond(
         1_000_000), "forceflux bulk query", client -> {
@@ -83,11 +82,12 @@ final class BulkQueryCommand implements Callable<Integer> {
               .listener(BulkCommand.progress(err, "forceflux bulk query")).build());
           Flux<Map<String, @Nullable String>> rows = resume != null ? bulk.resumeQuery(resume)
               : all ? bulk.queryAll(Objects.requireNonNull(soql)) : bulk.query(Objects.requireNonNull(soql));
-          return write(rows, RecordWriter.of(f, out), err);
+          return write(rows, RecordWriter.of(f, root.stdout()), f, err);
         });
   }
 
-  private static int write(Flux<Map<String, @Nullable String>> rows, RecordWriter writer, PrintWriter err) {
+  private static int write(Flux<Map<String, @Nullable String>> rows, RecordWriter writer, RecordWriter.Format f,
+      PrintWriter err) {
     long count = 0;
     try (Stream<Object> items = rows.cast(Object.class)
         // In-band, so rows received before a failure are written before it is reported.
@@ -102,9 +102,7 @@ final class BulkQueryCommand implements Callable<Integer> {
         }
         @SuppressWarnings("unchecked")
         Map<String, @Nullable String> row = (Map<String, @Nullable String>) item;
-        ObjectNode node = RecordWriter.JSON.createObjectNode();
-        row.forEach(node::put);
-        writer.write(node);
+        writer.write(f == RecordWriter.Format.CSV ? csv(row) : json(row));
         count++;
         if ((count & 1023) == 0 && writer.failed()) {
           return ForceFlux.OK;
@@ -118,4 +116,21 @@ final class BulkQueryCommand implements Callable<Integer> {
   }
 
   private record Failure(Throwable error) {}
+
+  /** A row as the query writer's CSV record: the job's columns in their order. */
+  private static Records.CsvRecord csv(Map<String, @Nullable String> row) {
+    String[] names = row.keySet().toArray(new String[0]);
+    @Nullable String[] cells = new String[names.length];
+    for (int i = 0; i < names.length; i++) {
+      cells[i] = row.get(names[i]);
+    }
+    return new Records.CsvRecord(names, cells);
+  }
+
+  /** A row as the query writer's JSON record: one object, values as strings (Bulk CSV has no types). */
+  private static Records.JsonRecord json(Map<String, @Nullable String> row) {
+    ObjectNode node = JsonText.MAPPER.createObjectNode();
+    row.forEach(node::put);
+    return new Records.JsonRecord(JsonText.MAPPER.writeValueAsBytes(node));
+  }
 }

@@ -125,7 +125,7 @@ class QueryCommandTests {
         .doesNotContain("diagnose", "not recoverable by refresh");
     assertThat(typo.out()).isEmpty();
     assertThat(noSuchField.exitCode()).as(noSuchField.all()).isEqualTo(1);
-    assertThat(noSuchField.err()).startsWith("forceflux query: INVALID_FIELD: ").contains("Nope__c")
+    assertThat(noSuchField.err()).startsWith("forceflux query: INVALID_FIELD").contains("No such column 'Nope__c'")
         .doesNotContain("diagnose");
   }
 
