@@ -17,6 +17,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -291,6 +292,16 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             // not one of ours: ignore
           }
         })
+        .onErrorResume(e -> Flux.never())
+        .publishOn(timer);
+  }
+
+  /** Every activation of either connection (commands or notifications), including after Lettuce reconnected. */
+  @Override
+  public Flux<Long> connected() {
+    return resources.eventBus().get()
+        .filter(ConnectionActivatedEvent.class::isInstance)
+        .index((i, e) -> i + 1)
         .onErrorResume(e -> Flux.never())
         .publishOn(timer);
   }

@@ -100,6 +100,10 @@ final class SharedRefresher implements Refresher {
     // waiting for it, so a stuck holder cannot stall this process for ever.
     this.maxWaitMillis = ttl.multipliedBy(6).toMillis();
     this.graceMillis = ttl.multipliedBy(2).toMillis();
+    // A store that restarted without its data must get the newest refresh token back within the grace period
+    // of a process that knows nothing, even from a process that needs no token meanwhile (it may be idle for
+    // minutes): check the store on every (re)connect, not only on this process's next refresh.
+    store.connected().subscribe(n -> startRestorer(), e -> { });
   }
 
   @Override
@@ -417,10 +421,10 @@ final class SharedRefresher implements Refresher {
   }
 
   /**
-   * After a store failure, polls the store until it answers, then reconciles: a Redis that restarted without
-   * its data gets the newest refresh token back even if this source needs no refresh; a token rotated here
-   * while the store was unreachable is published. Bounded by the wait bound (unless this process holds a token
-   * the store does not have); the next failure starts it again.
+   * After a store failure or a (re)connect, polls the store until it answers, then reconciles: a Redis that
+   * restarted without its data gets the newest refresh token back even if this source needs no refresh; a token
+   * rotated here while the store was unreachable is published. Bounded by the wait bound (unless this process
+   * holds a token the store does not have); the next failure or reconnect starts it again.
    */
   private void startRestorer() {
     if (!restoring.compareAndSet(false, true)) {

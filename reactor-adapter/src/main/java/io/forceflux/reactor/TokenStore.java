@@ -108,6 +108,17 @@ public interface TokenStore {
    */
   Flux<Long> published(String credential);
 
+  /**
+   * Signals (a count) each time this store's connection to its backend is established, the first time or again
+   * after it was lost, best effort; never an error. A backend that restarted without its data is reached again
+   * only through such a reconnect, so token sources then check the store and restore what they know even if
+   * they need no token: a process that started meanwhile, knowing only its configured refresh token, waits a
+   * bounded time for those restores. Default: never signals (a store in this process cannot lose its data).
+   */
+  default Flux<Long> connected() {
+    return Flux.never();
+  }
+
   /** How long a lease lasts unless renewed: the longest a dead holder can keep the fleet waiting. */
   Duration leaseTtl();
 

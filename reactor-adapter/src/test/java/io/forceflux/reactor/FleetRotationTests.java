@@ -135,6 +135,52 @@ class FleetRotationTests {
     }
   }
 
+  /**
+   * The fleet is idle through a Redis restart (its tokens are valid, nobody needs the store) while a replica that
+   * started during the outage waits for it. The idle replicas must restore the newest refresh token when they
+   * reconnect, not on their next refresh: otherwise the new replica finds the store empty past its grace period
+   * and presents its configured refresh token, long rotated out, and the family is revoked.
+   */
+  @Test
+  void anIdleFleetRestoresARestartedStoreWithoutNeedingAToken() {
+    try (RedisServer own = RedisServer.start(); FakeOrg org = rotatingOrg()) {
+      FleetReplica.Settings s = settings(org, own, "idle", KEY);
+      List<FleetReplica> fleet = List.of(FleetReplica.withRedis("idle-0", s), FleetReplica.withRedis("idle-1", s));
+      String credential = fleet.get(0).tokens.grant().credentialKey();
+      FleetReplica started = null;
+      try (RedisTokenStore reader = s.redisStore()) {
+        rotate(org, fleet, 3); // the fleet holds RT4; the configured RT0 is four rotations old
+        long tokensBefore = org.stats().tokenSuccesses();
+
+        own.kill();
+        started = FleetReplica.withRedis("idle-new", s); // starts while the store is down
+        long whileDown = run(List.of(started), 5, "TOKEN_STORE_UNAVAILABLE"); // typed: it saw the outage
+        own.restart();
+
+        // No replica of the fleet makes a request: reconnecting alone must bring the newest entry back.
+        long restored = Flux.interval(Duration.ofMillis(100))
+            .concatMap(i -> reader.read(credential).map(TokenStore.Entry::version).onErrorReturn(0L))
+            .filter(v -> v > 0)
+            .next()
+            .timeout(Duration.ofSeconds(30), Mono.error(new AssertionError("no idle replica restored the store")))
+            .block(BOUND);
+        org.expireAllSessions();
+        long after = run(fleet, 20, "NONE");
+
+        System.out.println("[idle fleet through a restart] restored version " + restored + "; started during the "
+            + "outage: " + whileDown + " failed while down; next expiry " + after + " failed; token successes "
+            + (org.stats().tokenSuccesses() - tokensBefore) + "; family revocations " + org.stats().familyRevocations());
+        assertThat(org.stats().familyRevocations()).isZero();
+        assertThat(after).isZero();
+      } finally {
+        if (started != null) {
+          started.close();
+        }
+        fleet.forEach(FleetReplica::close);
+      }
+    }
+  }
+
   @Test
   void anUnreadableStoredRefreshTokenIsATypedErrorNeverTheConfiguredOne() {
     try (FakeOrg org = rotatingOrg()) {
