@@ -305,7 +305,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
             SalesforceException f = replay.failure;
             return Mono.error(new Replay(Kind.FRESH_SESSION, new SalesforceException(FailureCause.SESSION_POLICY,
                 describe(request) + " rejected " + attempts.freshRejections + " tokens obtained after the request "
-                    + "started, and no such token worked for any request", f.error(), attempts.count, null)));
+                    + "started, and no request worked since it lost its session", f.error(), attempts.count, null)));
           }
           delay = backoff(attempts.freshRejections);
         }
