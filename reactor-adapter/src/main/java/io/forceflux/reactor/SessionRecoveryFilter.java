@@ -56,7 +56,8 @@ import reactor.util.retry.Retry;
  *       bounds it. A token obtained during this request's recovery that is rejected again is suspect; the
  *       request fails as {@link FailureCause#SESSION_POLICY} after {@code freshRejectionLimit} such
  *       rejections only if no request at all has worked since this one first lost its session and no token
- *       issued after its first one has worked (otherwise sessions are merely dying fast, and that is no policy). The "not valid for use with the REST API"
+ *       issued after its first one has worked, not even within one more full backoff waited before the verdict
+ *       (otherwise sessions are merely dying fast, and that is no policy). The "not valid for use with the REST API"
  *       variant, an expired password and a malformed Authorization header are terminal at once.
  *   <li>{@code REQUEST_LIMIT_EXCEEDED} never triggers a refresh: it fails with {@link ApiLimitException}
  *       carrying the parsed {@code Sforce-Limit-Info}.
@@ -302,19 +303,34 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         } else {
           attempts.freshRejections++;
           if (attempts.freshRejections >= freshRejectionLimit) {
-            SalesforceException f = replay.failure;
-            return Mono.error(new Replay(Kind.FRESH_SESSION, new SalesforceException(FailureCause.SESSION_POLICY,
-                describe(request) + " rejected " + attempts.freshRejections + " tokens obtained after the request "
-                    + "started, and no request worked since it lost its session", f.error(), attempts.count, null)));
+            // Sessions ended in a burst (faster than anyone's response is read) leave no evidence yet. Before
+            // calling it a policy, give other requests one full, unjittered backoff to show sessions still work;
+            // this waits, it sends nothing, so a real policy costs no extra request or token.
+            Duration settle = policy.backoff(attempts.freshRejections, () -> 1d);
+            return Mono.delay(settle, scheduler).flatMap(ignored -> {
+              if (churn(attempts)) {
+                attempts.sessionRejections++;
+                replayed(request, attempts, replay);
+                return Mono.just(0L);
+              }
+              SalesforceException f = replay.failure;
+              return Mono.error(new Replay(Kind.FRESH_SESSION, new SalesforceException(FailureCause.SESSION_POLICY,
+                  describe(request) + " rejected " + attempts.freshRejections + " tokens obtained after the request "
+                      + "started, and no request worked since it lost its session", f.error(), attempts.count, null)));
+            });
           }
           delay = backoff(attempts.freshRejections);
         }
       }
       default -> delay = backoff(++attempts.transientRetries);
     }
+    replayed(request, attempts, replay);
+    return delay.isZero() ? Mono.just(0L) : Mono.delay(delay, scheduler);
+  }
+
+  private void replayed(ClientRequest request, Attempts attempts, Replay replay) {
     listener.onEvent(new SessionEvent.RequestReplayed(clock.instant(), request.method().name(),
         request.url().getRawPath(), attempts.count + 1, replay.failure.failureCause()));
-    return delay.isZero() ? Mono.just(0L) : Mono.delay(delay, scheduler);
   }
 
   private Duration backoff(int retry) {
