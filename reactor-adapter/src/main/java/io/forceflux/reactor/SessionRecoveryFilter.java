@@ -56,7 +56,7 @@ import reactor.util.retry.Retry;
  *       bounds it. A token obtained during this request's recovery that is rejected again is suspect; the
  *       request fails as {@link FailureCause#SESSION_POLICY} after {@code freshRejectionLimit} such
  *       rejections only if no request at all has worked since this one first lost its session and no token
- *       issued after its first one has worked, not even within one more full backoff waited before the verdict
+ *       issued after its first one has worked, not even within one more full backoff (at least 1 s) waited before the verdict
  *       (otherwise sessions are merely dying fast, and that is no policy). The "not valid for use with the REST API"
  *       variant, an expired password and a malformed Authorization header are terminal at once.
  *   <li>{@code REQUEST_LIMIT_EXCEEDED} never triggers a refresh: it fails with {@link ApiLimitException}
@@ -75,6 +75,8 @@ import reactor.util.retry.Retry;
 public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRecoveryFilter.class);
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+  /** The least time a policy verdict waits for evidence that sessions still work (see {@code decide}). */
+  private static final Duration MIN_SETTLE = Duration.ofSeconds(1);
   private static final Set<String> WITHOUT_BODY = Set.of("GET", "HEAD", "OPTIONS", "DELETE", "TRACE");
 
   /**
@@ -304,20 +306,22 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
           attempts.freshRejections++;
           if (attempts.freshRejections >= freshRejectionLimit) {
             // Sessions ended in a burst (faster than anyone's response is read) leave no evidence yet. Before
-            // calling it a policy, give other requests one full, unjittered backoff to show sessions still work;
-            // this waits, it sends nothing, so a real policy costs no extra request or token.
-            Duration settle = policy.backoff(attempts.freshRejections, () -> 1d);
-            return Mono.delay(settle, scheduler).flatMap(ignored -> {
-              if (churn(attempts)) {
-                attempts.sessionRejections++;
-                replayed(request, attempts, replay);
-                return Mono.just(0L);
-              }
-              SalesforceException f = replay.failure;
-              return Mono.error(new Replay(Kind.FRESH_SESSION, new SalesforceException(FailureCause.SESSION_POLICY,
-                  describe(request) + " rejected " + attempts.freshRejections + " tokens obtained after the request "
-                      + "started, and no request worked since it lost its session", f.error(), attempts.count, null)));
-            });
+            // calling it a policy, give other requests a while (a full, unjittered backoff, at least a second) to
+            // show sessions still work, looking 16 times; this sends nothing, so a real policy costs no extra
+            // request or token, only a later verdict.
+            Duration full = policy.backoff(attempts.freshRejections, () -> 1d);
+            Duration settle = full.compareTo(MIN_SETTLE) > 0 ? full : MIN_SETTLE;
+            SalesforceException f = replay.failure;
+            return Flux.interval(settle.dividedBy(16), scheduler).take(16).filter(tick -> churn(attempts)).next()
+                .map(tick -> {
+                  attempts.sessionRejections++;
+                  replayed(request, attempts, replay);
+                  return 0L;
+                })
+                .switchIfEmpty(Mono.error(() -> new Replay(Kind.FRESH_SESSION, new SalesforceException(
+                    FailureCause.SESSION_POLICY, describe(request) + " rejected " + attempts.freshRejections
+                        + " tokens obtained after the request started, and no request worked since it lost its session",
+                    f.error(), attempts.count, null))));
           }
           delay = backoff(attempts.freshRejections);
         }
