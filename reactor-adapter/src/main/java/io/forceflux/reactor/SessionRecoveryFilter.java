@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +55,9 @@ import reactor.util.retry.Retry;
  *       and token requests succeed, however many sessions die meanwhile; {@code sessionReplayDeadline}
  *       bounds it. A token obtained during this request's recovery that is rejected again is suspect; the
  *       request fails as {@link FailureCause#SESSION_POLICY} after {@code freshRejectionLimit} such
- *       rejections only if no token issued after the request started has worked for any request (otherwise
- *       sessions are merely dying fast, and that is no policy). The "not valid for use with the REST API"
+ *       rejections only if no request at all has worked since this one first lost its session and no token
+ *       issued after its first one has worked, not even within one more full backoff (at least 1 s) waited before the verdict
+ *       (otherwise sessions are merely dying fast, and that is no policy). The "not valid for use with the REST API"
  *       variant, an expired password and a malformed Authorization header are terminal at once.
  *   <li>{@code REQUEST_LIMIT_EXCEEDED} never triggers a refresh: it fails with {@link ApiLimitException}
  *       carrying the parsed {@code Sforce-Limit-Info}.
@@ -73,6 +75,8 @@ import reactor.util.retry.Retry;
 public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRecoveryFilter.class);
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+  /** The least time a policy verdict waits for evidence that sessions still work (see {@code decide}). */
+  private static final Duration MIN_SETTLE = Duration.ofSeconds(1);
   private static final Set<String> WITHOUT_BODY = Set.of("GET", "HEAD", "OPTIONS", "DELETE", "TRACE");
 
   /**
@@ -100,6 +104,14 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
    * ever worked is suspect of being refused by policy. One volatile field, written only when it changes.
    */
   private volatile @Nullable AccessToken lastAccepted;
+  /** Counts requests whose first session rejection has been seen: one tick per request that lost a session. */
+  private final AtomicLong rejectionEpoch = new AtomicLong();
+  /**
+   * The highest {@link #rejectionEpoch} value read by a response accepted since: a request whose first session
+   * rejection ticked the epoch to {@code n} knows some request has worked after that rejection when this is
+   * {@code >= n}. Written only when the epoch moved, so the happy path pays two volatile reads.
+   */
+  private final AtomicLong acceptedEpoch = new AtomicLong();
 
   private SessionRecoveryFilter(Builder b) {
     this.tokenSource = b.tokenSource;
@@ -202,6 +214,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         boolean fresh = attempts.firstToken != null && !attempts.firstToken.equals(token) && !proven(token);
         if (attempts.firstToken == null) {
           attempts.firstToken = token;
+          attempts.rejectionEpoch = rejectionEpoch.incrementAndGet();
         }
         // Progress: this attempt carried a token other than the one rejected before it, so the source moved on.
         attempts.progress = attempts.lastRejected == null || !attempts.lastRejected.equals(token);
@@ -231,6 +244,10 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   }
 
   private void accepted(AccessToken token) {
+    long epoch = rejectionEpoch.get();
+    if (acceptedEpoch.get() < epoch) {
+      acceptedEpoch.accumulateAndGet(epoch, Math::max);
+    }
     AccessToken last = lastAccepted;
     if (last != token && (last == null || token.issuedAt().isAfter(last.issuedAt()))) {
       lastAccepted = token;
@@ -244,10 +261,17 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   }
 
   /**
-   * Whether some token issued after this request's first one has worked for any request: then rejections of
-   * newer tokens are sessions dying fast (expiry, logouts, an admin ending sessions), not a policy refusing them.
+   * Whether sessions are dying fast (expiry, logouts, an admin ending sessions) rather than a policy refusing
+   * new tokens: some token issued after this request's first one has worked, or any request has worked since
+   * this request first lost its session. The second is what rules churn in when sessions die faster than a
+   * response travels: a token can be ended before anyone's response with it is read, so "a newer token
+   * worked" may be unknown yet, but sessions that are killed or expire were live, and under a policy nothing
+   * works at all.
    */
   private boolean churn(Attempts attempts) {
+    if (acceptedEpoch.get() >= attempts.rejectionEpoch) {
+      return true;
+    }
     AccessToken last = lastAccepted;
     AccessToken first = attempts.firstToken;
     return last != null && first != null && last.issuedAt().isAfter(first.issuedAt());
@@ -281,19 +305,36 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         } else {
           attempts.freshRejections++;
           if (attempts.freshRejections >= freshRejectionLimit) {
+            // Sessions ended in a burst (faster than anyone's response is read) leave no evidence yet. Before
+            // calling it a policy, give other requests a while (a full, unjittered backoff, at least a second) to
+            // show sessions still work, looking 16 times; this sends nothing, so a real policy costs no extra
+            // request or token, only a later verdict.
+            Duration full = policy.backoff(attempts.freshRejections, () -> 1d);
+            Duration settle = full.compareTo(MIN_SETTLE) > 0 ? full : MIN_SETTLE;
             SalesforceException f = replay.failure;
-            return Mono.error(new Replay(Kind.FRESH_SESSION, new SalesforceException(FailureCause.SESSION_POLICY,
-                describe(request) + " rejected " + attempts.freshRejections + " tokens obtained after the request "
-                    + "started, and no such token worked for any request", f.error(), attempts.count, null)));
+            return Flux.interval(settle.dividedBy(16), scheduler).take(16).filter(tick -> churn(attempts)).next()
+                .map(tick -> {
+                  attempts.sessionRejections++;
+                  replayed(request, attempts, replay);
+                  return 0L;
+                })
+                .switchIfEmpty(Mono.error(() -> new Replay(Kind.FRESH_SESSION, new SalesforceException(
+                    FailureCause.SESSION_POLICY, describe(request) + " rejected " + attempts.freshRejections
+                        + " tokens obtained after the request started, and no request worked since it lost its session",
+                    f.error(), attempts.count, null))));
           }
           delay = backoff(attempts.freshRejections);
         }
       }
       default -> delay = backoff(++attempts.transientRetries);
     }
+    replayed(request, attempts, replay);
+    return delay.isZero() ? Mono.just(0L) : Mono.delay(delay, scheduler);
+  }
+
+  private void replayed(ClientRequest request, Attempts attempts, Replay replay) {
     listener.onEvent(new SessionEvent.RequestReplayed(clock.instant(), request.method().name(),
         request.url().getRawPath(), attempts.count + 1, replay.failure.failureCause()));
-    return delay.isZero() ? Mono.just(0L) : Mono.delay(delay, scheduler);
   }
 
   private Duration backoff(int retry) {
@@ -353,6 +394,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     int freshRejections;
     int transientRetries;
     long startedMillis;
+    long rejectionEpoch;
     boolean progress;
     @Nullable AccessToken firstToken;
     @Nullable AccessToken lastRejected;
@@ -429,8 +471,9 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
 
     /**
      * How many rejections of tokens obtained after the request started end the request as
-     * {@link FailureCause#SESSION_POLICY}, provided no token issued after the request started has worked for
-     * any request (if one has, sessions are dying fast and the request keeps being replayed). 1 gives up on the first such rejection (strict); the default 2
+     * {@link FailureCause#SESSION_POLICY}, provided no request has worked since this one first lost its session
+     * and no token issued after its first one has worked (if one has, sessions are dying fast and the request
+     * keeps being replayed). 1 gives up on the first such rejection (strict); the default 2
      * tolerates one more real expiry racing the replay. Range 1..10.
      */
     public Builder freshRejectionLimit(int limit) {

@@ -23,8 +23,15 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /** The filter alone, against scripted HTTP. */
@@ -165,6 +172,71 @@ class SessionRecoveryFilterTests {
     assertThat(salesforce.getRequestCount()).isEqualTo(3); // stale, fresh, fresh: then terminal
   }
 
+  /**
+   * Sessions ended faster than responses travel: tokens 1 and 2 die before anyone's response with them is
+   * read, so no newer token is yet known to have worked. Another request succeeding meanwhile (here with
+   * token 0, answered before token 0 was ended and read late) shows sessions are live and dying: churn, not a
+   * policy. Before the fix the request ended as SESSION_POLICY after tokens 1 and 2.
+   */
+  @Test
+  void freshTokensDyingBeforeAnyResponseWithThemIsReadAreChurnWhileOtherRequestsSucceed() {
+    Sinks.One<ClientResponse> slow = Sinks.one();
+    List<String> sent = new CopyOnWriteArrayList<>();
+    ExchangeFunction org = request -> {
+      String token = request.headers().getFirst(HttpHeaders.AUTHORIZATION).substring("Bearer ".length());
+      sent.add(request.url().getPath() + " " + token);
+      if (request.url().getPath().endsWith("/slow")) {
+        return slow.asMono(); // answered 200 with token 0 before it was ended; read late
+      }
+      if (token.equals(tokens.value(1))) {
+        slow.tryEmitValue(response(200, "{}")); // the slow request's success is read while this one recovers
+      }
+      return Mono.just(token.equals(tokens.value(3)) ? response(201, "{\"id\":\"001\"}") : response(401, SESSION_EXPIRED));
+    };
+    SessionRecoveryFilter filter = SessionRecoveryFilter.builder(tokens)
+        .recoveryPolicy(RecoveryPolicy.builder().initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(50))
+            .jitter(Jitter.NONE).build())
+        .build();
+    StepVerifier.create(filter.filter(get("/services/data/v67.0/slow"), org).map(r -> r.statusCode().value()))
+        .expectSubscription()
+        .then(() -> StepVerifier.create(filter.filter(get("/services/data/v67.0/sobjects/Account"), org)
+                .map(r -> r.statusCode().value()))
+            .expectNext(201)
+            .expectComplete()
+            .verify(BOUND))
+        .expectNext(200)
+        .expectComplete()
+        .verify(BOUND);
+    assertThat(sent).endsWith("/services/data/v67.0/sobjects/Account " + tokens.value(3));
+  }
+
+  private ClientRequest get(String path) {
+    return ClientRequest.create(HttpMethod.GET, URI.create(salesforce.url(path).toString())).build();
+  }
+
+  private static ClientResponse response(int code, String body) {
+    return ClientResponse.create(HttpStatusCode.valueOf(code)).header(HttpHeaders.CONTENT_TYPE, "application/json")
+        .body(body).build();
+  }
+
+  @Test
+  void aSuccessBeforeTheRequestLostItsSessionDoesNotExcuseFreshTokensBeingRefused() {
+    salesforce.enqueue(json(200, "{}"));
+    for (int i = 0; i < 10; i++) {
+      salesforce.enqueue(json(401, SESSION_EXPIRED));
+    }
+    WebClient client = client();
+    client.get().uri(salesforce.url("/services/data/v67.0/limits").uri()).retrieve().bodyToMono(String.class)
+        .block(BOUND); // token 0 worked, then a policy refuses every session
+
+    StepVerifier.create(client.get().uri(salesforce.url("/services/data/v67.0/limits").uri()).retrieve()
+            .bodyToMono(String.class))
+        .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(SalesforceException.class,
+            s -> assertThat(s.failureCause()).isEqualTo(FailureCause.SESSION_POLICY)))
+        .verify(BOUND);
+    assertThat(salesforce.getRequestCount()).isEqualTo(4); // ok; then stale, fresh, fresh: terminal
+  }
+
   @Test
   void retriesA503OnlyForIdempotentMethods() {
     salesforce.enqueue(json(503, "[{\"message\":\"Server too busy\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]"));
@@ -205,7 +277,8 @@ class SessionRecoveryFilterTests {
     }
 
     AccessToken token(int n) {
-      return AccessToken.of(value(n), instance, Instant.EPOCH, GrantType.REFRESH_TOKEN);
+      // Issued one after another, as a real token endpoint issues them.
+      return AccessToken.of(value(n), instance, Instant.EPOCH.plusSeconds(n), GrantType.REFRESH_TOKEN);
     }
 
     @Override
