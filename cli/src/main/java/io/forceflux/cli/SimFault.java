@@ -1,7 +1,7 @@
 package io.forceflux.cli;
 
-import io.forceflux.testkit.Fault;
 import io.forceflux.testkit.FakeOrg;
+import io.forceflux.testkit.Fault;
 import io.forceflux.testkit.Target;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -3,8 +3,8 @@ package io.forceflux.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Runs the forceflux command in-process with captured stdout and stderr. */

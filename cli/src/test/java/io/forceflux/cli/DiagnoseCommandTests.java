@@ -3,13 +3,13 @@ package io.forceflux.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.core.error.FailureCause;
+import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.forceflux.testkit.Credentials;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

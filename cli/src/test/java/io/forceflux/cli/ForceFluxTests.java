@@ -2,6 +2,9 @@ package io.forceflux.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.core.ConsoleAppender;
 import io.forceflux.core.error.ErrorFormat;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceError;
@@ -10,14 +13,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.core.ConsoleAppender;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import reactor.core.Exceptions;
 
 class ForceFluxTests {

@@ -2,6 +2,7 @@ package io.forceflux.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.forceflux.core.error.SalesforceException;
 import io.forceflux.reactor.client.SaveResult;
 import io.forceflux.reactor.client.TestClients;
 import io.forceflux.reactor.client.UpsertResult;
@@ -9,7 +10,6 @@ import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
 import io.forceflux.testkit.Phase;
 import io.forceflux.testkit.Target;
-import io.forceflux.core.error.SalesforceException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

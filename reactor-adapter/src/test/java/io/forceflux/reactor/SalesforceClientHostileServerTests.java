@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -215,10 +216,13 @@ class SalesforceClientHostileServerTests {
     salesforce.enqueue(json("{\"done\":true,\"records\":[" + record(1) + "]}"));
     List<String> seen = new CopyOnWriteArrayList<>();
 
-    StepVerifier.create(client(b -> b.webClientBuilder(WebClient.builder().filter((request, next) -> {
-          seen.add(request.url() + " " + request.headers().getFirst("Authorization"));
-          return next.exchange(request);
-        }))).query("SELECT Id FROM Account"))
+    ExchangeFilterFunction recorder = (request, next) -> {
+      seen.add(request.url() + " " + request.headers().getFirst("Authorization"));
+      return next.exchange(request);
+    };
+
+    StepVerifier.create(client(b -> b.webClientBuilder(WebClient.builder().filter(recorder)))
+            .query("SELECT Id FROM Account"))
         .expectNextCount(1)
         .verifyComplete();
 

@@ -22,475 +22,475 @@ import tools.jackson.databind.JsonNode;
  */
 final class BulkJobs {
 
-    static final String CSV = "text/csv";
-    private static final Set<String> OPERATIONS = Set.of("insert", "update", "upsert", "delete", "hardDelete");
-    private static final Set<String> DELIMITERS = Set.of("COMMA", "TAB", "PIPE", "SEMICOLON", "CARET", "BACKQUOTE");
-    /** What Bulk API 2.0 refuses in a query (aggregates, grouping, offsets, polymorphic TYPEOF). */
-    private static final Pattern REFUSED = Pattern.compile(
-            "(?i)\\b(COUNT|COUNT_DISTINCT|SUM|AVG|MIN|MAX)\\s*\\(|\\bGROUP\\s+BY\\b|\\bOFFSET\\b|\\bTYPEOF\\b");
-    private static final int LIST_PAGE = 100;
-    private static final Duration DAY = Duration.ofDays(1);
+  static final String CSV = "text/csv";
+  private static final Set<String> OPERATIONS = Set.of("insert", "update", "upsert", "delete", "hardDelete");
+  private static final Set<String> DELIMITERS = Set.of("COMMA", "TAB", "PIPE", "SEMICOLON", "CARET", "BACKQUOTE");
+  /** What Bulk API 2.0 refuses in a query (aggregates, grouping, offsets, polymorphic TYPEOF). */
+  private static final Pattern REFUSED = Pattern.compile(
+      "(?i)\\b(COUNT|COUNT_DISTINCT|SUM|AVG|MIN|MAX)\\s*\\(|\\bGROUP\\s+BY\\b|\\bOFFSET\\b|\\bTYPEOF\\b");
+  private static final int LIST_PAGE = 100;
+  private static final Duration DAY = Duration.ofDays(1);
 
-    private final FakeOrg org;
-    private final AuthState auth;
-    private final DataStore data;
-    private final Counters counters;
-    private final ConcurrentHashMap<String, FakeBulkIngest> ingest = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, FakeBulkQuery> queries = new ConcurrentHashMap<>();
-    private final AtomicLong jobSeq = new AtomicLong();
-    private final Object quota = new Object();
-    private Instant windowStart = Instant.EPOCH;
-    private long queryJobsToday;
-    private long ingestRecordsToday;
-    private long queryBytesToday;
+  private final FakeOrg org;
+  private final AuthState auth;
+  private final DataStore data;
+  private final Counters counters;
+  private final ConcurrentHashMap<String, FakeBulkIngest> ingest = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, FakeBulkQuery> queries = new ConcurrentHashMap<>();
+  private final AtomicLong jobSeq = new AtomicLong();
+  private final Object quota = new Object();
+  private Instant windowStart = Instant.EPOCH;
+  private long queryJobsToday;
+  private long ingestRecordsToday;
+  private long queryBytesToday;
 
-    BulkJobs(FakeOrg org, AuthState auth, DataStore data, Counters counters) {
-        this.org = org;
-        this.auth = auth;
-        this.data = data;
-        this.counters = counters;
+  BulkJobs(FakeOrg org, AuthState auth, DataStore data, Counters counters) {
+    this.org = org;
+    this.auth = auth;
+    this.data = data;
+    this.counters = counters;
+  }
+
+  Reply handle(Request r, Session session, String v, List<String> path) {
+    counters.bulkRequests.increment();
+    if (path.isEmpty()) {
+      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
     }
+    boolean isIngest = path.get(0).equals("ingest");
+    if (!isIngest && !path.get(0).equals("query")) {
+      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+    }
+    if (path.size() == 1) {
+      return switch (r.method) {
+        case "POST" -> isIngest ? createIngest(r, session, v) : createQuery(r, session, v);
+        case "GET" -> list(r, v, isIngest);
+        default -> methodNotAllowed(r, "GET,POST");
+      };
+    }
+    String id = path.get(1);
+    if (isIngest) {
+      FakeBulkIngest job = ingest.get(id);
+      if (job == null) {
+        return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+      }
+      synchronized (job) {
+        job.advance(auth.now(), data);
+        return ingestJob(r, job, path);
+      }
+    }
+    FakeBulkQuery job = queries.get(id);
+    if (job == null) {
+      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+    }
+    synchronized (job) {
+      job.advance(auth.now());
+      return queryJob(r, v, job, path);
+    }
+  }
 
-    Reply handle(Request r, Session session, String v, List<String> path) {
-        counters.bulkRequests.increment();
-        if (path.isEmpty()) {
-            return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+  // ---- ingest ----
+
+  private Reply createIngest(Request r, Session session, String v) {
+    JsonNode body = Json.parse(r.body);
+    if (body == null || !body.isObject()) {
+      return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
+    }
+    String object = Json.text(body, "object");
+    String operation = Json.text(body, "operation");
+    String externalId = Json.text(body, "externalIdFieldName");
+    String contentType = textOr(body, "contentType", "CSV");
+    String delimiter = textOr(body, "columnDelimiter", "COMMA");
+    String lineEnding = textOr(body, "lineEnding", "LF");
+    if (object == null || data.type(object) == null) {
+      return invalidJob("sObject type '" + object + "' is not supported.", "INVALIDENTITY");
+    }
+    if (operation == null || !OPERATIONS.contains(operation)) {
+      return invalidJob("Invalid operation: " + operation, "INVALIDJOB");
+    }
+    if (operation.equals("upsert")) {
+      SObjectStore store = data.type(object);
+      String canonical = externalId == null || store == null ? null : store.field(externalId);
+      if (canonical == null || !canonical.equals(SObjectStore.EXTERNAL_ID)) {
+        return invalidJob("InvalidJob : External ID field not found or not an External ID: "
+            + externalId, "INVALIDJOB");
+      }
+    }
+    if (!contentType.equals("CSV") || !DELIMITERS.contains(delimiter)
+        || !(lineEnding.equals("LF") || lineEnding.equals("CRLF"))) {
+      return invalidJob("Invalid contentType, columnDelimiter or lineEnding", "INVALIDJOB");
+    }
+    String id = Ids.id("750", jobSeq.incrementAndGet());
+    FakeBulkIngest job = new FakeBulkIngest(id, data.type(object).name, operation, externalId, delimiter,
+        lineEnding, v, session.userId, auth.now());
+    ingest.put(id, job);
+    counters.bulkJobsCreated.increment();
+    synchronized (job) {
+      return Reply.json(200, Json.write(g -> ingestInfo(g, job, v, false)));
+    }
+  }
+
+  private Reply ingestJob(Request r, FakeBulkIngest job, List<String> path) {
+    if (path.size() == 2) {
+      return switch (r.method) {
+        case "GET" -> Reply.json(200, Json.write(g -> ingestInfo(g, job, job.apiVersion, true)));
+        case "PATCH" -> patchIngest(r, job);
+        case "DELETE" -> delete(job.terminal() || job.state.equals("Open") ? ingest.remove(job.id) : null,
+            job.state);
+        default -> methodNotAllowed(r, "GET,PATCH,DELETE");
+      };
+    }
+    if (path.size() != 3) {
+      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+    }
+    String resource = path.get(2);
+    if (resource.equals("batches")) {
+      return r.method.equals("PUT") ? upload(r, job) : methodNotAllowed(r, "PUT");
+    }
+    if (!r.method.equals("GET")) {
+      return methodNotAllowed(r, "GET");
+    }
+    char delimiter = BulkCsv.delimiter(job.columnDelimiter);
+    String eol = job.lineEndingChars();
+    StringBuilder out = new StringBuilder();
+    switch (resource) {
+      case "successfulResults" -> {
+        if (!job.terminal()) {
+          return jobState("Job is not complete: " + job.state);
         }
-        boolean isIngest = path.get(0).equals("ingest");
-        if (!isIngest && !path.get(0).equals("query")) {
-            return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+        BulkCsv.row(out, delimiter, eol, prepend("sf__Id", "sf__Created", job.header));
+        job.successes.forEach(row -> BulkCsv.row(out, delimiter, eol, row));
+      }
+      case "failedResults" -> {
+        if (!job.terminal()) {
+          return jobState("Job is not complete: " + job.state);
         }
-        if (path.size() == 1) {
-            return switch (r.method) {
-                case "POST" -> isIngest ? createIngest(r, session, v) : createQuery(r, session, v);
-                case "GET" -> list(r, v, isIngest);
-                default -> methodNotAllowed(r, "GET,POST");
-            };
+        BulkCsv.row(out, delimiter, eol, prepend("sf__Id", "sf__Error", job.header));
+        job.failures.forEach(row -> BulkCsv.row(out, delimiter, eol, row));
+      }
+      case "unprocessedrecords" -> {
+        BulkCsv.row(out, delimiter, eol, job.header);
+        job.unprocessed().forEach(row -> BulkCsv.row(out, delimiter, eol, row));
+      }
+      default -> {
+        return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+      }
+    }
+    return Reply.of(200, CSV, BulkCsv.bytes(out));
+  }
+
+  private Reply upload(Request r, FakeBulkIngest job) {
+    if (!job.state.equals("Open") || job.uploaded) {
+      // One upload per job: Salesforce wants large inputs split into several jobs.
+      return jobState("Found multiple uploads for the job, or the job is no longer Open: " + job.state);
+    }
+    if (r.body.length > org.bulkUploadLimitBytes()) {
+      return Reply.restError(400, "ClientInputError", "The upload exceeds the limit of "
+          + org.bulkUploadLimitBytes() + " bytes; split the data into several jobs");
+    }
+    List<String[]> rows;
+    try {
+      rows = BulkCsv.parse(r.body, BulkCsv.delimiter(job.columnDelimiter));
+    } catch (JacksonException e) {
+      return Reply.restError(400, "ClientInputError", "CSV could not be parsed");
+    }
+    if (rows.isEmpty()) {
+      return Reply.restError(400, "ClientInputError", "Upload had no header row");
+    }
+    job.header = rows.get(0);
+    job.rows = new ArrayList<>(rows.subList(1, rows.size()));
+    job.uploaded = true;
+    return Reply.of(201, "", new byte[0]);
+  }
+
+  private Reply patchIngest(Request r, FakeBulkIngest job) {
+    JsonNode body = Json.parse(r.body);
+    String state = body == null ? null : Json.text(body, "state");
+    if ("UploadComplete".equals(state)) {
+      if (!job.state.equals("Open")) {
+        return jobState("Job is not Open: " + job.state);
+      }
+      synchronized (quota) {
+        rollWindow();
+        if (ingestRecordsToday + job.rows.size() > org.bulkIngestRecordsPerDay()) {
+          return Reply.restError(400, "ExceededQuota", "Bulk API 2.0 ingest records limit of "
+              + org.bulkIngestRecordsPerDay() + " per 24 hours reached");
         }
-        String id = path.get(1);
+        ingestRecordsToday += job.rows.size();
+      }
+      job.state = "UploadComplete";
+      job.closedAt = auth.now();
+      job.ratePerSecond = org.bulkRecordsPerSecond();
+      job.modified = job.closedAt;
+    } else if ("Aborted".equals(state)) {
+      if (job.terminal()) {
+        return jobState("Job is already " + job.state);
+      }
+      job.state = "Aborted";
+      job.modified = auth.now();
+    } else {
+      return invalidJob("Invalid state: " + state, "INVALIDJOB");
+    }
+    return Reply.json(200, Json.write(g -> ingestInfo(g, job, job.apiVersion, false)));
+  }
+
+  private void ingestInfo(JsonGenerator g, FakeBulkIngest job, String v, boolean full) {
+    g.writeStartObject();
+    g.writeStringProperty("id", job.id);
+    g.writeStringProperty("operation", job.operation);
+    g.writeStringProperty("object", job.object);
+    g.writeStringProperty("createdById", job.createdById);
+    g.writeStringProperty("createdDate", SObjectStore.SALESFORCE_DATE_TIME.format(job.createdDate));
+    g.writeStringProperty("systemModstamp", SObjectStore.SALESFORCE_DATE_TIME.format(job.modified));
+    g.writeStringProperty("state", job.state);
+    if (job.externalIdFieldName != null) {
+      g.writeStringProperty("externalIdFieldName", job.externalIdFieldName);
+    }
+    g.writeStringProperty("concurrencyMode", "Parallel");
+    g.writeStringProperty("contentType", "CSV");
+    g.writeNumberProperty("apiVersion", Double.parseDouble(job.apiVersion));
+    g.writeStringProperty("jobType", "V2Ingest");
+    if (!full) {
+      g.writeStringProperty("contentUrl", "services/data/v" + v + "/jobs/ingest/" + job.id + "/batches");
+    }
+    g.writeStringProperty("lineEnding", job.lineEnding);
+    g.writeStringProperty("columnDelimiter", job.columnDelimiter);
+    if (full) {
+      g.writeNumberProperty("numberRecordsProcessed", job.processed);
+      g.writeNumberProperty("numberRecordsFailed", job.failed);
+      g.writeNumberProperty("retries", 0);
+      g.writeNumberProperty("totalProcessingTime", 0);
+      g.writeNumberProperty("apiActiveProcessingTime", 0);
+      g.writeNumberProperty("apexProcessingTime", 0);
+      if (job.errorMessage != null) {
+        g.writeStringProperty("errorMessage", job.errorMessage);
+      }
+    }
+    g.writeEndObject();
+  }
+
+  // ---- query ----
+
+  private Reply createQuery(Request r, Session session, String v) {
+    JsonNode body = Json.parse(r.body);
+    if (body == null || !body.isObject()) {
+      return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
+    }
+    String operation = textOr(body, "operation", "query");
+    String soql = Json.text(body, "query");
+    String delimiter = textOr(body, "columnDelimiter", "COMMA");
+    String lineEnding = textOr(body, "lineEnding", "LF");
+    if (!(operation.equals("query") || operation.equals("queryAll")) || !DELIMITERS.contains(delimiter)
+        || !(lineEnding.equals("LF") || lineEnding.equals("CRLF"))) {
+      return invalidJob("Invalid operation, columnDelimiter or lineEnding", "INVALIDJOB");
+    }
+    if (soql == null || soql.isBlank()) {
+      return invalidJob("A query has to be specified", "INVALIDJOB");
+    }
+    var refused = REFUSED.matcher(soql);
+    if (refused.find()) {
+      return Reply.restError(400, "API_ERROR", "Bulk API 2.0 does not support this query: "
+          + refused.group().trim() + " (aggregate functions, GROUP BY, OFFSET and TYPEOF are not "
+          + "supported)");
+    }
+    QueryResult result;
+    try {
+      result = Soql.parse(soql).run(data, operation.equals("queryAll"));
+    } catch (Soql.Invalid e) {
+      return Reply.restError(400, e.errorCode(), String.valueOf(e.getMessage()));
+    }
+    if (result.kind != QueryResult.Kind.RECORDS) {
+      return Reply.restError(400, "API_ERROR", "Bulk API 2.0 does not support this query: aggregate "
+          + "functions, GROUP BY, OFFSET and TYPEOF are not supported");
+    }
+    synchronized (quota) {
+      rollWindow();
+      if (queryJobsToday >= org.bulkQueryJobsPerDay()) {
+        return Reply.restError(400, "ExceededQuota", "DailyBulkV2QueryJobs limit of "
+            + org.bulkQueryJobsPerDay() + " reached");
+      }
+      queryJobsToday++;
+    }
+    Instant now = auth.now();
+    String id = Ids.id("750", jobSeq.incrementAndGet());
+    QueryCursor cursor = new QueryCursor(id, result, now, session.token, session.userId,
+        org.bulkQueryPageSize());
+    FakeBulkQuery job = new FakeBulkQuery(id, operation, soql, delimiter, lineEnding, v, session.userId, now,
+        cursor, org.bulkRecordsPerSecond());
+    queries.put(id, job);
+    counters.bulkJobsCreated.increment();
+    synchronized (job) {
+      return Reply.json(200, Json.write(g -> job.writeInfo(g, false)));
+    }
+  }
+
+  private Reply queryJob(Request r, String v, FakeBulkQuery job, List<String> path) {
+    if (path.size() == 2) {
+      return switch (r.method) {
+        case "GET" -> Reply.json(200, Json.write(g -> job.writeInfo(g, true)));
+        case "PATCH" -> {
+          JsonNode body = Json.parse(r.body);
+          if (body == null || !"Aborted".equals(Json.text(body, "state"))) {
+            yield invalidJob("Invalid state", "INVALIDJOB");
+          }
+          if (job.terminal()) {
+            yield jobState("Job is already " + job.state);
+          }
+          job.state = "Aborted";
+          yield Reply.json(200, Json.write(g -> job.writeInfo(g, false)));
+        }
+        case "DELETE" -> delete(job.state.equals("InProgress") ? null : queries.remove(job.id), job.state);
+        default -> methodNotAllowed(r, "GET,PATCH,DELETE");
+      };
+    }
+    if (path.size() != 3 || !path.get(2).equals("results")) {
+      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+    }
+    if (!r.method.equals("GET")) {
+      return methodNotAllowed(r, "GET");
+    }
+    if (!v.equals(job.apiVersion)) {
+      return Reply.restError(409, "INVALIDJOBSTATE", "Results must be requested with the API version the "
+          + "job was created with (" + job.apiVersion + ")");
+    }
+    if (!job.state.equals("JobComplete")) {
+      return jobState("Job is not complete: " + job.state);
+    }
+    long offset = job.offset(r.query.get("locator"));
+    if (offset < 0) {
+      return Reply.restError(400, "INVALIDLOCATOR", "Invalid locator");
+    }
+    long max = org.bulkQueryPageSize();
+    String maxRecords = r.query.get("maxRecords");
+    if (maxRecords != null) {
+      try {
+        max = Long.parseLong(maxRecords);
+      } catch (NumberFormatException e) {
+        max = -1;
+      }
+      if (max < 1) {
+        return Reply.restError(400, "INVALIDJOB", "maxRecords must be a positive integer");
+      }
+    }
+    long[] count = new long[1];
+    byte[] csv = job.page(offset, max, count);
+    synchronized (quota) {
+      queryBytesToday += csv.length;
+    }
+    long next = offset + count[0];
+    return Reply.of(200, CSV, csv)
+        .header("Sforce-NumberOfRecords", Long.toString(count[0]))
+        .header("Sforce-Locator", next >= job.cursor.total ? "null" : FakeBulkQuery.locator(next));
+  }
+
+  // ---- shared ----
+
+  private Reply list(Request r, String v, boolean isIngest) {
+    List<String> ids = new ArrayList<>(isIngest ? ingest.keySet() : queries.keySet());
+    ids.sort(null);
+    int from = 0;
+    String locator = r.query.get("queryLocator");
+    if (locator != null) {
+      try {
+        from = Integer.parseInt(locator);
+      } catch (NumberFormatException e) {
+        return Reply.restError(400, "INVALIDLOCATOR", "Invalid queryLocator");
+      }
+    }
+    int start = Math.max(0, Math.min(from, ids.size()));
+    int end = Math.min(ids.size(), start + LIST_PAGE);
+    boolean done = end >= ids.size();
+    Instant now = auth.now();
+    return Reply.json(200, Json.write(g -> {
+      g.writeStartObject();
+      g.writeBooleanProperty("done", done);
+      g.writeName("records");
+      g.writeStartArray();
+      for (String id : ids.subList(start, end)) {
         if (isIngest) {
-            FakeBulkIngest job = ingest.get(id);
-            if (job == null) {
-                return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
-            }
+          FakeBulkIngest job = ingest.get(id);
+          if (job != null) {
             synchronized (job) {
-                job.advance(auth.now(), data);
-                return ingestJob(r, job, path);
+              job.advance(now, data);
+              ingestInfo(g, job, v, false);
             }
-        }
-        FakeBulkQuery job = queries.get(id);
-        if (job == null) {
-            return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
-        }
-        synchronized (job) {
-            job.advance(auth.now());
-            return queryJob(r, v, job, path);
-        }
-    }
-
-    // ---- ingest ----
-
-    private Reply createIngest(Request r, Session session, String v) {
-        JsonNode body = Json.parse(r.body);
-        if (body == null || !body.isObject()) {
-            return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
-        }
-        String object = Json.text(body, "object");
-        String operation = Json.text(body, "operation");
-        String externalId = Json.text(body, "externalIdFieldName");
-        String contentType = textOr(body, "contentType", "CSV");
-        String delimiter = textOr(body, "columnDelimiter", "COMMA");
-        String lineEnding = textOr(body, "lineEnding", "LF");
-        if (object == null || data.type(object) == null) {
-            return invalidJob("sObject type '" + object + "' is not supported.", "INVALIDENTITY");
-        }
-        if (operation == null || !OPERATIONS.contains(operation)) {
-            return invalidJob("Invalid operation: " + operation, "INVALIDJOB");
-        }
-        if (operation.equals("upsert")) {
-            SObjectStore store = data.type(object);
-            String canonical = externalId == null || store == null ? null : store.field(externalId);
-            if (canonical == null || !canonical.equals(SObjectStore.EXTERNAL_ID)) {
-                return invalidJob("InvalidJob : External ID field not found or not an External ID: "
-                        + externalId, "INVALIDJOB");
-            }
-        }
-        if (!contentType.equals("CSV") || !DELIMITERS.contains(delimiter)
-                || !(lineEnding.equals("LF") || lineEnding.equals("CRLF"))) {
-            return invalidJob("Invalid contentType, columnDelimiter or lineEnding", "INVALIDJOB");
-        }
-        String id = Ids.id("750", jobSeq.incrementAndGet());
-        FakeBulkIngest job = new FakeBulkIngest(id, data.type(object).name, operation, externalId, delimiter,
-                lineEnding, v, session.userId, auth.now());
-        ingest.put(id, job);
-        counters.bulkJobsCreated.increment();
-        synchronized (job) {
-            return Reply.json(200, Json.write(g -> ingestInfo(g, job, v, false)));
-        }
-    }
-
-    private Reply ingestJob(Request r, FakeBulkIngest job, List<String> path) {
-        if (path.size() == 2) {
-            return switch (r.method) {
-                case "GET" -> Reply.json(200, Json.write(g -> ingestInfo(g, job, job.apiVersion, true)));
-                case "PATCH" -> patchIngest(r, job);
-                case "DELETE" -> delete(job.terminal() || job.state.equals("Open") ? ingest.remove(job.id) : null,
-                        job.state);
-                default -> methodNotAllowed(r, "GET,PATCH,DELETE");
-            };
-        }
-        if (path.size() != 3) {
-            return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
-        }
-        String resource = path.get(2);
-        if (resource.equals("batches")) {
-            return r.method.equals("PUT") ? upload(r, job) : methodNotAllowed(r, "PUT");
-        }
-        if (!r.method.equals("GET")) {
-            return methodNotAllowed(r, "GET");
-        }
-        char delimiter = BulkCsv.delimiter(job.columnDelimiter);
-        String eol = job.lineEndingChars();
-        StringBuilder out = new StringBuilder();
-        switch (resource) {
-            case "successfulResults" -> {
-                if (!job.terminal()) {
-                    return jobState("Job is not complete: " + job.state);
-                }
-                BulkCsv.row(out, delimiter, eol, prepend("sf__Id", "sf__Created", job.header));
-                job.successes.forEach(row -> BulkCsv.row(out, delimiter, eol, row));
-            }
-            case "failedResults" -> {
-                if (!job.terminal()) {
-                    return jobState("Job is not complete: " + job.state);
-                }
-                BulkCsv.row(out, delimiter, eol, prepend("sf__Id", "sf__Error", job.header));
-                job.failures.forEach(row -> BulkCsv.row(out, delimiter, eol, row));
-            }
-            case "unprocessedrecords" -> {
-                BulkCsv.row(out, delimiter, eol, job.header);
-                job.unprocessed().forEach(row -> BulkCsv.row(out, delimiter, eol, row));
-            }
-            default -> {
-                return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
-            }
-        }
-        return Reply.of(200, CSV, BulkCsv.bytes(out));
-    }
-
-    private Reply upload(Request r, FakeBulkIngest job) {
-        if (!job.state.equals("Open") || job.uploaded) {
-            // One upload per job: Salesforce wants large inputs split into several jobs.
-            return jobState("Found multiple uploads for the job, or the job is no longer Open: " + job.state);
-        }
-        if (r.body.length > org.bulkUploadLimitBytes()) {
-            return Reply.restError(400, "ClientInputError", "The upload exceeds the limit of "
-                    + org.bulkUploadLimitBytes() + " bytes; split the data into several jobs");
-        }
-        List<String[]> rows;
-        try {
-            rows = BulkCsv.parse(r.body, BulkCsv.delimiter(job.columnDelimiter));
-        } catch (JacksonException e) {
-            return Reply.restError(400, "ClientInputError", "CSV could not be parsed");
-        }
-        if (rows.isEmpty()) {
-            return Reply.restError(400, "ClientInputError", "Upload had no header row");
-        }
-        job.header = rows.get(0);
-        job.rows = new ArrayList<>(rows.subList(1, rows.size()));
-        job.uploaded = true;
-        return Reply.of(201, "", new byte[0]);
-    }
-
-    private Reply patchIngest(Request r, FakeBulkIngest job) {
-        JsonNode body = Json.parse(r.body);
-        String state = body == null ? null : Json.text(body, "state");
-        if ("UploadComplete".equals(state)) {
-            if (!job.state.equals("Open")) {
-                return jobState("Job is not Open: " + job.state);
-            }
-            synchronized (quota) {
-                rollWindow();
-                if (ingestRecordsToday + job.rows.size() > org.bulkIngestRecordsPerDay()) {
-                    return Reply.restError(400, "ExceededQuota", "Bulk API 2.0 ingest records limit of "
-                            + org.bulkIngestRecordsPerDay() + " per 24 hours reached");
-                }
-                ingestRecordsToday += job.rows.size();
-            }
-            job.state = "UploadComplete";
-            job.closedAt = auth.now();
-            job.ratePerSecond = org.bulkRecordsPerSecond();
-            job.modified = job.closedAt;
-        } else if ("Aborted".equals(state)) {
-            if (job.terminal()) {
-                return jobState("Job is already " + job.state);
-            }
-            job.state = "Aborted";
-            job.modified = auth.now();
+          }
         } else {
-            return invalidJob("Invalid state: " + state, "INVALIDJOB");
-        }
-        return Reply.json(200, Json.write(g -> ingestInfo(g, job, job.apiVersion, false)));
-    }
-
-    private void ingestInfo(JsonGenerator g, FakeBulkIngest job, String v, boolean full) {
-        g.writeStartObject();
-        g.writeStringProperty("id", job.id);
-        g.writeStringProperty("operation", job.operation);
-        g.writeStringProperty("object", job.object);
-        g.writeStringProperty("createdById", job.createdById);
-        g.writeStringProperty("createdDate", SObjectStore.SALESFORCE_DATE_TIME.format(job.createdDate));
-        g.writeStringProperty("systemModstamp", SObjectStore.SALESFORCE_DATE_TIME.format(job.modified));
-        g.writeStringProperty("state", job.state);
-        if (job.externalIdFieldName != null) {
-            g.writeStringProperty("externalIdFieldName", job.externalIdFieldName);
-        }
-        g.writeStringProperty("concurrencyMode", "Parallel");
-        g.writeStringProperty("contentType", "CSV");
-        g.writeNumberProperty("apiVersion", Double.parseDouble(job.apiVersion));
-        g.writeStringProperty("jobType", "V2Ingest");
-        if (!full) {
-            g.writeStringProperty("contentUrl", "services/data/v" + v + "/jobs/ingest/" + job.id + "/batches");
-        }
-        g.writeStringProperty("lineEnding", job.lineEnding);
-        g.writeStringProperty("columnDelimiter", job.columnDelimiter);
-        if (full) {
-            g.writeNumberProperty("numberRecordsProcessed", job.processed);
-            g.writeNumberProperty("numberRecordsFailed", job.failed);
-            g.writeNumberProperty("retries", 0);
-            g.writeNumberProperty("totalProcessingTime", 0);
-            g.writeNumberProperty("apiActiveProcessingTime", 0);
-            g.writeNumberProperty("apexProcessingTime", 0);
-            if (job.errorMessage != null) {
-                g.writeStringProperty("errorMessage", job.errorMessage);
+          FakeBulkQuery job = queries.get(id);
+          if (job != null) {
+            synchronized (job) {
+              job.advance(now);
+              job.writeInfo(g, false);
             }
+          }
         }
-        g.writeEndObject();
+      }
+      g.writeEndArray();
+      if (done) {
+        g.writeNullProperty("nextRecordsUrl");
+      } else {
+        g.writeStringProperty("nextRecordsUrl", "/services/data/v" + v + "/jobs/"
+            + (isIngest ? "ingest" : "query") + "?queryLocator=" + end);
+      }
+      g.writeEndObject();
+    }));
+  }
+
+  private static Reply delete(@Nullable Object removed, String state) {
+    return removed != null ? Reply.noContent() : jobState("Job cannot be deleted while " + state);
+  }
+
+  private void rollWindow() {
+    Instant now = auth.now();
+    if (!now.isBefore(windowStart.plus(DAY))) {
+      windowStart = now;
+      queryJobsToday = 0;
+      ingestRecordsToday = 0;
+      queryBytesToday = 0;
     }
+  }
 
-    // ---- query ----
-
-    private Reply createQuery(Request r, Session session, String v) {
-        JsonNode body = Json.parse(r.body);
-        if (body == null || !body.isObject()) {
-            return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
-        }
-        String operation = textOr(body, "operation", "query");
-        String soql = Json.text(body, "query");
-        String delimiter = textOr(body, "columnDelimiter", "COMMA");
-        String lineEnding = textOr(body, "lineEnding", "LF");
-        if (!(operation.equals("query") || operation.equals("queryAll")) || !DELIMITERS.contains(delimiter)
-                || !(lineEnding.equals("LF") || lineEnding.equals("CRLF"))) {
-            return invalidJob("Invalid operation, columnDelimiter or lineEnding", "INVALIDJOB");
-        }
-        if (soql == null || soql.isBlank()) {
-            return invalidJob("A query has to be specified", "INVALIDJOB");
-        }
-        var refused = REFUSED.matcher(soql);
-        if (refused.find()) {
-            return Reply.restError(400, "API_ERROR", "Bulk API 2.0 does not support this query: "
-                    + refused.group().trim() + " (aggregate functions, GROUP BY, OFFSET and TYPEOF are not "
-                    + "supported)");
-        }
-        QueryResult result;
-        try {
-            result = Soql.parse(soql).run(data, operation.equals("queryAll"));
-        } catch (Soql.Invalid e) {
-            return Reply.restError(400, e.errorCode(), String.valueOf(e.getMessage()));
-        }
-        if (result.kind != QueryResult.Kind.RECORDS) {
-            return Reply.restError(400, "API_ERROR", "Bulk API 2.0 does not support this query: aggregate "
-                    + "functions, GROUP BY, OFFSET and TYPEOF are not supported");
-        }
-        synchronized (quota) {
-            rollWindow();
-            if (queryJobsToday >= org.bulkQueryJobsPerDay()) {
-                return Reply.restError(400, "ExceededQuota", "DailyBulkV2QueryJobs limit of "
-                        + org.bulkQueryJobsPerDay() + " reached");
-            }
-            queryJobsToday++;
-        }
-        Instant now = auth.now();
-        String id = Ids.id("750", jobSeq.incrementAndGet());
-        QueryCursor cursor = new QueryCursor(id, result, now, session.token, session.userId,
-                org.bulkQueryPageSize());
-        FakeBulkQuery job = new FakeBulkQuery(id, operation, soql, delimiter, lineEnding, v, session.userId, now,
-                cursor, org.bulkRecordsPerSecond());
-        queries.put(id, job);
-        counters.bulkJobsCreated.increment();
-        synchronized (job) {
-            return Reply.json(200, Json.write(g -> job.writeInfo(g, false)));
-        }
+  /** The bulk entries of {@code /limits}. */
+  void limits(Map<String, Map<String, Long>> limits) {
+    synchronized (quota) {
+      rollWindow();
+      put(limits, "DailyBulkV2QueryFileStorageMB", 976_562, 976_562 - queryBytesToday / (1024 * 1024));
+      put(limits, "DailyBulkV2QueryJobs", org.bulkQueryJobsPerDay(),
+          org.bulkQueryJobsPerDay() - queryJobsToday);
+      put(limits, "DailyBulkV2IngestRecords", org.bulkIngestRecordsPerDay(),
+          org.bulkIngestRecordsPerDay() - ingestRecordsToday);
     }
+  }
 
-    private Reply queryJob(Request r, String v, FakeBulkQuery job, List<String> path) {
-        if (path.size() == 2) {
-            return switch (r.method) {
-                case "GET" -> Reply.json(200, Json.write(g -> job.writeInfo(g, true)));
-                case "PATCH" -> {
-                    JsonNode body = Json.parse(r.body);
-                    if (body == null || !"Aborted".equals(Json.text(body, "state"))) {
-                        yield invalidJob("Invalid state", "INVALIDJOB");
-                    }
-                    if (job.terminal()) {
-                        yield jobState("Job is already " + job.state);
-                    }
-                    job.state = "Aborted";
-                    yield Reply.json(200, Json.write(g -> job.writeInfo(g, false)));
-                }
-                case "DELETE" -> delete(job.state.equals("InProgress") ? null : queries.remove(job.id), job.state);
-                default -> methodNotAllowed(r, "GET,PATCH,DELETE");
-            };
-        }
-        if (path.size() != 3 || !path.get(2).equals("results")) {
-            return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
-        }
-        if (!r.method.equals("GET")) {
-            return methodNotAllowed(r, "GET");
-        }
-        if (!v.equals(job.apiVersion)) {
-            return Reply.restError(409, "INVALIDJOBSTATE", "Results must be requested with the API version the "
-                    + "job was created with (" + job.apiVersion + ")");
-        }
-        if (!job.state.equals("JobComplete")) {
-            return jobState("Job is not complete: " + job.state);
-        }
-        long offset = job.offset(r.query.get("locator"));
-        if (offset < 0) {
-            return Reply.restError(400, "INVALIDLOCATOR", "Invalid locator");
-        }
-        long max = org.bulkQueryPageSize();
-        String maxRecords = r.query.get("maxRecords");
-        if (maxRecords != null) {
-            try {
-                max = Long.parseLong(maxRecords);
-            } catch (NumberFormatException e) {
-                max = -1;
-            }
-            if (max < 1) {
-                return Reply.restError(400, "INVALIDJOB", "maxRecords must be a positive integer");
-            }
-        }
-        long[] count = new long[1];
-        byte[] csv = job.page(offset, max, count);
-        synchronized (quota) {
-            queryBytesToday += csv.length;
-        }
-        long next = offset + count[0];
-        return Reply.of(200, CSV, csv)
-                .header("Sforce-NumberOfRecords", Long.toString(count[0]))
-                .header("Sforce-Locator", next >= job.cursor.total ? "null" : FakeBulkQuery.locator(next));
-    }
+  private static void put(Map<String, Map<String, Long>> limits, String name, long max, long remaining) {
+    Map<String, Long> entry = new LinkedHashMap<>();
+    entry.put("Max", max);
+    entry.put("Remaining", Math.max(0, remaining));
+    limits.put(name, entry);
+  }
 
-    // ---- shared ----
+  private static String[] prepend(String a, String b, String[] header) {
+    String[] out = new String[header.length + 2];
+    out[0] = a;
+    out[1] = b;
+    System.arraycopy(header, 0, out, 2, header.length);
+    return out;
+  }
 
-    private Reply list(Request r, String v, boolean isIngest) {
-        List<String> ids = new ArrayList<>(isIngest ? ingest.keySet() : queries.keySet());
-        ids.sort(null);
-        int from = 0;
-        String locator = r.query.get("queryLocator");
-        if (locator != null) {
-            try {
-                from = Integer.parseInt(locator);
-            } catch (NumberFormatException e) {
-                return Reply.restError(400, "INVALIDLOCATOR", "Invalid queryLocator");
-            }
-        }
-        int start = Math.max(0, Math.min(from, ids.size()));
-        int end = Math.min(ids.size(), start + LIST_PAGE);
-        boolean done = end >= ids.size();
-        Instant now = auth.now();
-        return Reply.json(200, Json.write(g -> {
-            g.writeStartObject();
-            g.writeBooleanProperty("done", done);
-            g.writeName("records");
-            g.writeStartArray();
-            for (String id : ids.subList(start, end)) {
-                if (isIngest) {
-                    FakeBulkIngest job = ingest.get(id);
-                    if (job != null) {
-                        synchronized (job) {
-                            job.advance(now, data);
-                            ingestInfo(g, job, v, false);
-                        }
-                    }
-                } else {
-                    FakeBulkQuery job = queries.get(id);
-                    if (job != null) {
-                        synchronized (job) {
-                            job.advance(now);
-                            job.writeInfo(g, false);
-                        }
-                    }
-                }
-            }
-            g.writeEndArray();
-            if (done) {
-                g.writeNullProperty("nextRecordsUrl");
-            } else {
-                g.writeStringProperty("nextRecordsUrl", "/services/data/v" + v + "/jobs/"
-                        + (isIngest ? "ingest" : "query") + "?queryLocator=" + end);
-            }
-            g.writeEndObject();
-        }));
-    }
+  private static String textOr(JsonNode body, String name, String fallback) {
+    String value = Json.text(body, name);
+    return value == null ? fallback : value;
+  }
 
-    private static Reply delete(@Nullable Object removed, String state) {
-        return removed != null ? Reply.noContent() : jobState("Job cannot be deleted while " + state);
-    }
+  private static Reply invalidJob(String message, String code) {
+    return Reply.restError(400, code, message);
+  }
 
-    private void rollWindow() {
-        Instant now = auth.now();
-        if (!now.isBefore(windowStart.plus(DAY))) {
-            windowStart = now;
-            queryJobsToday = 0;
-            ingestRecordsToday = 0;
-            queryBytesToday = 0;
-        }
-    }
+  private static Reply jobState(String message) {
+    return Reply.restError(409, "INVALIDJOBSTATE", message);
+  }
 
-    /** The bulk entries of {@code /limits}. */
-    void limits(Map<String, Map<String, Long>> limits) {
-        synchronized (quota) {
-            rollWindow();
-            put(limits, "DailyBulkV2QueryFileStorageMB", 976_562, 976_562 - queryBytesToday / (1024 * 1024));
-            put(limits, "DailyBulkV2QueryJobs", org.bulkQueryJobsPerDay(),
-                    org.bulkQueryJobsPerDay() - queryJobsToday);
-            put(limits, "DailyBulkV2IngestRecords", org.bulkIngestRecordsPerDay(),
-                    org.bulkIngestRecordsPerDay() - ingestRecordsToday);
-        }
-    }
-
-    private static void put(Map<String, Map<String, Long>> limits, String name, long max, long remaining) {
-        Map<String, Long> entry = new LinkedHashMap<>();
-        entry.put("Max", max);
-        entry.put("Remaining", Math.max(0, remaining));
-        limits.put(name, entry);
-    }
-
-    private static String[] prepend(String a, String b, String[] header) {
-        String[] out = new String[header.length + 2];
-        out[0] = a;
-        out[1] = b;
-        System.arraycopy(header, 0, out, 2, header.length);
-        return out;
-    }
-
-    private static String textOr(JsonNode body, String name, String fallback) {
-        String value = Json.text(body, name);
-        return value == null ? fallback : value;
-    }
-
-    private static Reply invalidJob(String message, String code) {
-        return Reply.restError(400, code, message);
-    }
-
-    private static Reply jobState(String message) {
-        return Reply.restError(409, "INVALIDJOBSTATE", message);
-    }
-
-    private static Reply methodNotAllowed(Request r, String allowed) {
-        return Reply.restError(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + r.method + "' not allowed. Allowed are "
-                + allowed);
-    }
+  private static Reply methodNotAllowed(Request r, String allowed) {
+    return Reply.restError(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + r.method + "' not allowed. Allowed are "
+        + allowed);
+  }
 }

@@ -19,43 +19,43 @@ import java.util.Objects;
  *     connected app has registered for the JWT bearer flow
  */
 public record Credentials(String clientId, String clientSecret, String username, String password,
-        String securityToken, String refreshToken, String privateKeyPem, String publicKeyPem) {
+    String securityToken, String refreshToken, String privateKeyPem, String publicKeyPem) {
 
-    /**
-     * Checks that no component is null.
-     *
-     * @param clientId the consumer key
-     * @param clientSecret the consumer secret
-     * @param username the login name
-     * @param password the password without the security token
-     * @param securityToken the security token
-     * @param refreshToken a refresh token
-     * @param privateKeyPem the PKCS#8 PEM private key
-     * @param publicKeyPem the X.509 PEM public key
-     */
-    public Credentials {
-        Objects.requireNonNull(clientId, "clientId");
-        Objects.requireNonNull(clientSecret, "clientSecret");
-        Objects.requireNonNull(username, "username");
-        Objects.requireNonNull(password, "password");
-        Objects.requireNonNull(securityToken, "securityToken");
-        Objects.requireNonNull(refreshToken, "refreshToken");
-        Objects.requireNonNull(privateKeyPem, "privateKeyPem");
-        Objects.requireNonNull(publicKeyPem, "publicKeyPem");
-    }
+  /**
+   * Checks that no component is null.
+   *
+   * @param clientId the consumer key
+   * @param clientSecret the consumer secret
+   * @param username the login name
+   * @param password the password without the security token
+   * @param securityToken the security token
+   * @param refreshToken a refresh token
+   * @param privateKeyPem the PKCS#8 PEM private key
+   * @param publicKeyPem the X.509 PEM public key
+   */
+  public Credentials {
+    Objects.requireNonNull(clientId, "clientId");
+    Objects.requireNonNull(clientSecret, "clientSecret");
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(securityToken, "securityToken");
+    Objects.requireNonNull(refreshToken, "refreshToken");
+    Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+    Objects.requireNonNull(publicKeyPem, "publicKeyPem");
+  }
 
-    /**
-     * The value the password grant and SOAP {@code login} expect: the password followed by the security token.
-     *
-     * @return password + security token
-     */
-    public String passwordWithSecurityToken() {
-        return password + securityToken;
-    }
+  /**
+   * The value the password grant and SOAP {@code login} expect: the password followed by the security token.
+   *
+   * @return password + security token
+   */
+  public String passwordWithSecurityToken() {
+    return password + securityToken;
+  }
 
-    @Override
-    public String toString() {
-        return "Credentials[clientId=" + clientId + ", clientSecret=***, username=" + username
-                + ", password=***, securityToken=***, refreshToken=***, privateKeyPem=***, publicKeyPem=(set)]";
-    }
+  @Override
+  public String toString() {
+    return "Credentials[clientId=" + clientId + ", clientSecret=***, username=" + username
+        + ", password=***, securityToken=***, refreshToken=***, privateKeyPem=***, publicKeyPem=(set)]";
+  }
 }

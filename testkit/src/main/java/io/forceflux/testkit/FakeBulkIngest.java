@@ -17,210 +17,210 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class FakeBulkIngest {
 
-    static final int MAX_NAME = 255;
+  static final int MAX_NAME = 255;
 
-    final String id;
-    final String object;
-    final String operation;
-    final @Nullable String externalIdFieldName;
-    final String columnDelimiter;
-    final String lineEnding;
-    final String apiVersion;
-    final String createdById;
-    final Instant createdDate;
-    String state = "Open";
-    @Nullable String errorMessage;
-    @Nullable Instant closedAt;
-    Instant modified;
-    boolean uploaded;
-    String[] header = new String[0];
-    List<String[]> rows = List.of();
-    int processed;
-    int failed;
-    long ratePerSecond;
-    final List<String[]> successes = new ArrayList<>();
-    final List<String[]> failures = new ArrayList<>();
+  final String id;
+  final String object;
+  final String operation;
+  final @Nullable String externalIdFieldName;
+  final String columnDelimiter;
+  final String lineEnding;
+  final String apiVersion;
+  final String createdById;
+  final Instant createdDate;
+  String state = "Open";
+  @Nullable String errorMessage;
+  @Nullable Instant closedAt;
+  Instant modified;
+  boolean uploaded;
+  String[] header = new String[0];
+  List<String[]> rows = List.of();
+  int processed;
+  int failed;
+  long ratePerSecond;
+  final List<String[]> successes = new ArrayList<>();
+  final List<String[]> failures = new ArrayList<>();
 
-    FakeBulkIngest(String id, String object, String operation, @Nullable String externalIdFieldName,
-            String columnDelimiter, String lineEnding, String apiVersion, String createdById, Instant now) {
-        this.id = id;
-        this.object = object;
-        this.operation = operation;
-        this.externalIdFieldName = externalIdFieldName;
-        this.columnDelimiter = columnDelimiter;
-        this.lineEnding = lineEnding;
-        this.apiVersion = apiVersion;
-        this.createdById = createdById;
-        this.createdDate = now;
-        this.modified = now;
+  FakeBulkIngest(String id, String object, String operation, @Nullable String externalIdFieldName,
+      String columnDelimiter, String lineEnding, String apiVersion, String createdById, Instant now) {
+    this.id = id;
+    this.object = object;
+    this.operation = operation;
+    this.externalIdFieldName = externalIdFieldName;
+    this.columnDelimiter = columnDelimiter;
+    this.lineEnding = lineEnding;
+    this.apiVersion = apiVersion;
+    this.createdById = createdById;
+    this.createdDate = now;
+    this.modified = now;
+  }
+
+  boolean terminal() {
+    return state.equals("JobComplete") || state.equals("Failed") || state.equals("Aborted");
+  }
+
+  /** Applies the rows due by {@code now}; moves UploadComplete → InProgress → JobComplete | Failed. */
+  void advance(Instant now, DataStore data) {
+    if (closedAt == null || terminal()) {
+      return;
     }
-
-    boolean terminal() {
-        return state.equals("JobComplete") || state.equals("Failed") || state.equals("Aborted");
+    if (state.equals("UploadComplete")) {
+      SObjectStore store = data.type(object);
+      String bad = store == null ? null : unknownColumn(store);
+      if (store == null || bad != null) {
+        state = "Failed";
+        errorMessage = store == null ? "InvalidBatch : Unable to find object: " + object
+            : "InvalidBatch : Field name not found : " + bad;
+        modified = now;
+        return;
+      }
+      state = "InProgress";
+      modified = now;
     }
-
-    /** Applies the rows due by {@code now}; moves UploadComplete → InProgress → JobComplete | Failed. */
-    void advance(Instant now, DataStore data) {
-        if (closedAt == null || terminal()) {
-            return;
+    long elapsed = Math.max(0, Duration.between(closedAt, now).toMillis());
+    long due = ratePerSecond >= Long.MAX_VALUE / Math.max(1, elapsed) ? rows.size()
+        : Math.min(rows.size(), elapsed * ratePerSecond / 1000);
+    if (due > processed) {
+      SObjectStore store = data.type(object);
+      synchronized (data) {
+        while (processed < due) {
+          apply(data, store, rows.get(processed));
+          processed++;
         }
-        if (state.equals("UploadComplete")) {
-            SObjectStore store = data.type(object);
-            String bad = store == null ? null : unknownColumn(store);
-            if (store == null || bad != null) {
-                state = "Failed";
-                errorMessage = store == null ? "InvalidBatch : Unable to find object: " + object
-                        : "InvalidBatch : Field name not found : " + bad;
-                modified = now;
-                return;
-            }
-            state = "InProgress";
-            modified = now;
-        }
-        long elapsed = Math.max(0, Duration.between(closedAt, now).toMillis());
-        long due = ratePerSecond >= Long.MAX_VALUE / Math.max(1, elapsed) ? rows.size()
-                : Math.min(rows.size(), elapsed * ratePerSecond / 1000);
-        if (due > processed) {
-            SObjectStore store = data.type(object);
-            synchronized (data) {
-                while (processed < due) {
-                    apply(data, store, rows.get(processed));
-                    processed++;
-                }
-            }
-            modified = now;
-        }
-        if (processed == rows.size()) {
-            state = "JobComplete";
-            modified = now;
-        }
+      }
+      modified = now;
     }
+    if (processed == rows.size()) {
+      state = "JobComplete";
+      modified = now;
+    }
+  }
 
-    private @Nullable String unknownColumn(SObjectStore store) {
-        for (String column : header) {
-            String name = column.trim();
-            if (name.isEmpty() || (store.strict && store.field(name) == null)
-                    || !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
-                return name;
-            }
-            if (store.field(name) != null && SObjectStore.READ_ONLY.contains(store.field(name))
-                    && !name.equalsIgnoreCase("Id")) {
-                return name;
-            }
+  private @Nullable String unknownColumn(SObjectStore store) {
+    for (String column : header) {
+      String name = column.trim();
+      if (name.isEmpty() || (store.strict && store.field(name) == null)
+          || !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+        return name;
+      }
+      if (store.field(name) != null && SObjectStore.READ_ONLY.contains(store.field(name))
+          && !name.equalsIgnoreCase("Id")) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /** One row through validation and the data store; the caller holds the data store's lock. */
+  private void apply(DataStore data, SObjectStore store, String[] row) {
+    ObjectNode fields = Json.MAPPER.createObjectNode();
+    String id = null;
+    for (int i = 0; i < header.length; i++) {
+      String column = header[i].trim();
+      String value = i < row.length ? row[i] : "";
+      if (column.equalsIgnoreCase("Id")) {
+        id = value;
+      } else if (value.equals("#N/A")) {
+        fields.putNull(column);
+      } else if (!value.isEmpty()) {
+        fields.put(column, value);
+      }
+    }
+    String name = Json.text(fields, "Name");
+    if (name == null) {
+      for (var e : fields.properties()) {
+        if (e.getKey().equalsIgnoreCase("Name") && e.getValue().isString()) {
+          name = e.getValue().stringValue();
         }
-        return null;
+      }
     }
-
-    /** One row through validation and the data store; the caller holds the data store's lock. */
-    private void apply(DataStore data, SObjectStore store, String[] row) {
-        ObjectNode fields = Json.MAPPER.createObjectNode();
-        String id = null;
-        for (int i = 0; i < header.length; i++) {
-            String column = header[i].trim();
-            String value = i < row.length ? row[i] : "";
-            if (column.equalsIgnoreCase("Id")) {
-                id = value;
-            } else if (value.equals("#N/A")) {
-                fields.putNull(column);
-            } else if (!value.isEmpty()) {
-                fields.put(column, value);
-            }
+    if (name != null && name.length() > MAX_NAME) {
+      fail(row, id, new WriteError("STRING_TOO_LONG", store.name + " Name: data value too large: "
+          + name.substring(0, 40) + "... (max length=" + MAX_NAME + ")", List.of("Name")));
+      return;
+    }
+    switch (operation) {
+      case "insert" -> {
+        WriteError error = data.validate(store, fields, true);
+        if (error != null) {
+          fail(row, null, error);
+        } else {
+          succeed(row, data.applyCreate(store, fields), true);
         }
-        String name = Json.text(fields, "Name");
-        if (name == null) {
-            for (var e : fields.properties()) {
-                if (e.getKey().equalsIgnoreCase("Name") && e.getValue().isString()) {
-                    name = e.getValue().stringValue();
-                }
-            }
+      }
+      case "update", "delete", "hardDelete" -> {
+        long seq = id == null || id.isEmpty() ? -1 : store.seq(id);
+        if (seq < 0) {
+          fail(row, id, id == null || id.isEmpty()
+              ? new WriteError("MISSING_ARGUMENT", "Id not specified in an update call", List.of())
+              : new WriteError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", List.of()));
+        } else if (!store.live(seq)) {
+          fail(row, id, new WriteError("ENTITY_IS_DELETED", "entity is deleted", List.of()));
+        } else if (operation.equals("update")) {
+          WriteResult result = data.update(store, seq, fields);
+          if (result.error() != null) {
+            fail(row, id, result.error());
+          } else {
+            succeed(row, store.id(seq), false);
+          }
+        } else {
+          data.delete(store, seq);
+          succeed(row, store.id(seq), false);
         }
-        if (name != null && name.length() > MAX_NAME) {
-            fail(row, id, new WriteError("STRING_TOO_LONG", store.name + " Name: data value too large: "
-                    + name.substring(0, 40) + "... (max length=" + MAX_NAME + ")", List.of("Name")));
-            return;
+      }
+      default -> {
+        String key = null;
+        for (var e : fields.properties()) {
+          if (e.getKey().equalsIgnoreCase(String.valueOf(externalIdFieldName))) {
+            key = e.getValue().asString();
+          }
         }
-        switch (operation) {
-            case "insert" -> {
-                WriteError error = data.validate(store, fields, true);
-                if (error != null) {
-                    fail(row, null, error);
-                } else {
-                    succeed(row, data.applyCreate(store, fields), true);
-                }
-            }
-            case "update", "delete", "hardDelete" -> {
-                long seq = id == null || id.isEmpty() ? -1 : store.seq(id);
-                if (seq < 0) {
-                    fail(row, id, id == null || id.isEmpty()
-                            ? new WriteError("MISSING_ARGUMENT", "Id not specified in an update call", List.of())
-                            : new WriteError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", List.of()));
-                } else if (!store.live(seq)) {
-                    fail(row, id, new WriteError("ENTITY_IS_DELETED", "entity is deleted", List.of()));
-                } else if (operation.equals("update")) {
-                    WriteResult result = data.update(store, seq, fields);
-                    if (result.error() != null) {
-                        fail(row, id, result.error());
-                    } else {
-                        succeed(row, store.id(seq), false);
-                    }
-                } else {
-                    data.delete(store, seq);
-                    succeed(row, store.id(seq), false);
-                }
-            }
-            default -> {
-                String key = null;
-                for (var e : fields.properties()) {
-                    if (e.getKey().equalsIgnoreCase(String.valueOf(externalIdFieldName))) {
-                        key = e.getValue().asString();
-                    }
-                }
-                if (key == null || key.isEmpty()) {
-                    fail(row, null, new WriteError("MISSING_ARGUMENT", externalIdFieldName
-                            + " not specified", List.of(String.valueOf(externalIdFieldName))));
-                    return;
-                }
-                fields.properties().removeIf(e -> e.getKey().equalsIgnoreCase(String.valueOf(externalIdFieldName)));
-                WriteResult result = data.upsert(store, key, fields);
-                if (result.error() != null) {
-                    fail(row, null, result.error());
-                } else {
-                    succeed(row, String.valueOf(result.id()), result.created());
-                }
-            }
+        if (key == null || key.isEmpty()) {
+          fail(row, null, new WriteError("MISSING_ARGUMENT", externalIdFieldName
+              + " not specified", List.of(String.valueOf(externalIdFieldName))));
+          return;
         }
-    }
-
-    private void succeed(String[] row, String id, boolean created) {
-        String[] result = new String[row.length + 2];
-        result[0] = id;
-        result[1] = String.valueOf(created);
-        System.arraycopy(row, 0, result, 2, row.length);
-        successes.add(result);
-    }
-
-    private void fail(String[] row, @Nullable String id, WriteError error) {
-        String[] result = new String[row.length + 2];
-        result[0] = id == null ? "" : id;
-        result[1] = error.code() + ":" + error.message() + ":" + String.join(",", error.fields()) + " --";
-        System.arraycopy(row, 0, result, 2, row.length);
-        failures.add(result);
-        failed++;
-    }
-
-    /** Rows never processed: all of them unless the job ended early (Failed or Aborted). */
-    List<String[]> unprocessed() {
-        if (state.equals("JobComplete")) {
-            return List.of();
+        fields.properties().removeIf(e -> e.getKey().equalsIgnoreCase(String.valueOf(externalIdFieldName)));
+        WriteResult result = data.upsert(store, key, fields);
+        if (result.error() != null) {
+          fail(row, null, result.error());
+        } else {
+          succeed(row, String.valueOf(result.id()), result.created());
         }
-        return rows.subList(Math.min(processed, rows.size()), rows.size());
+      }
     }
+  }
 
-    String lineEndingChars() {
-        return lineEnding.equals("CRLF") ? "\r\n" : "\n";
-    }
+  private void succeed(String[] row, String id, boolean created) {
+    String[] result = new String[row.length + 2];
+    result[0] = id;
+    result[1] = String.valueOf(created);
+    System.arraycopy(row, 0, result, 2, row.length);
+    successes.add(result);
+  }
 
-    String object() {
-        return object.toLowerCase(Locale.ROOT);
+  private void fail(String[] row, @Nullable String id, WriteError error) {
+    String[] result = new String[row.length + 2];
+    result[0] = id == null ? "" : id;
+    result[1] = error.code() + ":" + error.message() + ":" + String.join(",", error.fields()) + " --";
+    System.arraycopy(row, 0, result, 2, row.length);
+    failures.add(result);
+    failed++;
+  }
+
+  /** Rows never processed: all of them unless the job ended early (Failed or Aborted). */
+  List<String[]> unprocessed() {
+    if (state.equals("JobComplete")) {
+      return List.of();
     }
+    return rows.subList(Math.min(processed, rows.size()), rows.size());
+  }
+
+  String lineEndingChars() {
+    return lineEnding.equals("CRLF") ? "\r\n" : "\n";
+  }
+
+  String object() {
+    return object.toLowerCase(Locale.ROOT);
+  }
 }

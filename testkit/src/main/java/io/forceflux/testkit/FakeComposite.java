@@ -23,434 +23,434 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class FakeComposite {
 
-    static final int MAX_SUBREQUESTS = 25;
-    static final int MAX_QUERY_OR_COLLECTION = 5;
-    static final int MAX_TREE_RECORDS = 200;
-    static final String ROLLED_BACK = "The transaction was rolled back since another operation in the same "
-            + "transaction failed.";
-    private static final Pattern REFERENCE = Pattern.compile("@\\{([A-Za-z0-9_]+)((?:\\.[A-Za-z0-9_]+|\\[\\d+])*)}");
-    private static final Pattern REFERENCE_ID = Pattern.compile("[A-Za-z0-9_]{1,80}");
-    private static final Pattern URL = Pattern.compile("/services/data/v(\\d{2,3}\\.0)(/[^?]*)(\\?.*)?");
+  static final int MAX_SUBREQUESTS = 25;
+  static final int MAX_QUERY_OR_COLLECTION = 5;
+  static final int MAX_TREE_RECORDS = 200;
+  static final String ROLLED_BACK = "The transaction was rolled back since another operation in the same "
+      + "transaction failed.";
+  private static final Pattern REFERENCE = Pattern.compile("@\\{([A-Za-z0-9_]+)((?:\\.[A-Za-z0-9_]+|\\[\\d+])*)}");
+  private static final Pattern REFERENCE_ID = Pattern.compile("[A-Za-z0-9_]{1,80}");
+  private static final Pattern URL = Pattern.compile("/services/data/v(\\d{2,3}\\.0)(/[^?]*)(\\?.*)?");
 
-    private final RestEndpoint rest;
-    private final FakeOrg org;
-    private final DataStore data;
-    private final FakeCollections collections;
-    /** The subrequest index at which the next Composite or Batch call finds its session dead, or -1. */
-    private final AtomicInteger sessionDiesAt = new AtomicInteger(-1);
+  private final RestEndpoint rest;
+  private final FakeOrg org;
+  private final DataStore data;
+  private final FakeCollections collections;
+  /** The subrequest index at which the next Composite or Batch call finds its session dead, or -1. */
+  private final AtomicInteger sessionDiesAt = new AtomicInteger(-1);
 
-    FakeComposite(RestEndpoint rest, FakeOrg org, DataStore data) {
-        this.rest = rest;
-        this.org = org;
-        this.data = data;
-        this.collections = new FakeCollections(data);
+  FakeComposite(RestEndpoint rest, FakeOrg org, DataStore data) {
+    this.rest = rest;
+    this.org = org;
+    this.data = data;
+    this.collections = new FakeCollections(data);
+  }
+
+  void killSessionAt(int subrequest) {
+    sessionDiesAt.set(subrequest);
+  }
+
+  /** {@code path} starts with {@code composite}. */
+  Reply handle(Request r, Session session, String v, List<String> path) {
+    if (path.size() >= 2 && path.get(1).equals("sobjects")) {
+      return collections.handle(r, v, path.subList(2, path.size()));
     }
-
-    void killSessionAt(int subrequest) {
-        sessionDiesAt.set(subrequest);
+    if (!r.method.equals("POST")) {
+      return RestEndpoint.methodNotAllowed(r, "POST");
     }
-
-    /** {@code path} starts with {@code composite}. */
-    Reply handle(Request r, Session session, String v, List<String> path) {
-        if (path.size() >= 2 && path.get(1).equals("sobjects")) {
-            return collections.handle(r, v, path.subList(2, path.size()));
-        }
-        if (!r.method.equals("POST")) {
-            return RestEndpoint.methodNotAllowed(r, "POST");
-        }
-        JsonNode body = Json.parse(r.body);
-        if (body == null || !body.isObject()) {
-            return RestEndpoint.jsonParserError();
-        }
-        if (path.size() == 1) {
-            return composite(r, session, v, (ObjectNode) body);
-        }
-        if (path.size() == 2 && path.get(1).equals("batch")) {
-            return batch(r, session, (ObjectNode) body);
-        }
-        if (path.size() == 3 && path.get(1).equals("tree")) {
-            return tree(v, path.get(2), (ObjectNode) body);
-        }
-        return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+    JsonNode body = Json.parse(r.body);
+    if (body == null || !body.isObject()) {
+      return RestEndpoint.jsonParserError();
     }
-
-    // ---- Composite ----
-
-    private record Sub(String method, String url, String referenceId, @Nullable JsonNode body) {
+    if (path.size() == 1) {
+      return composite(r, session, v, (ObjectNode) body);
     }
-
-    private record Outcome(int status, @Nullable JsonNode body, Map<String, String> headers) {
-        boolean ok() {
-            return status >= 200 && status < 300;
-        }
+    if (path.size() == 2 && path.get(1).equals("batch")) {
+      return batch(r, session, (ObjectNode) body);
     }
+    if (path.size() == 3 && path.get(1).equals("tree")) {
+      return tree(v, path.get(2), (ObjectNode) body);
+    }
+    return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+  }
 
-    private Reply composite(Request r, Session session, String v, ObjectNode body) {
-        JsonNode list = body.get("compositeRequest");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            return Reply.restError(400, "INVALID_API_INPUT", "compositeRequest is required");
+  // ---- Composite ----
+
+  private record Sub(String method, String url, String referenceId, @Nullable JsonNode body) {
+  }
+
+  private record Outcome(int status, @Nullable JsonNode body, Map<String, String> headers) {
+    boolean ok() {
+      return status >= 200 && status < 300;
+    }
+  }
+
+  private Reply composite(Request r, Session session, String v, ObjectNode body) {
+    JsonNode list = body.get("compositeRequest");
+    if (list == null || !list.isArray() || list.isEmpty()) {
+      return Reply.restError(400, "INVALID_API_INPUT", "compositeRequest is required");
+    }
+    if (list.size() > MAX_SUBREQUESTS) {
+      return Reply.restError(400, "LIMIT_EXCEEDED", "Composite request can have at most " + MAX_SUBREQUESTS
+          + " subrequests");
+    }
+    List<Sub> subs = new ArrayList<>();
+    int heavy = 0;
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (JsonNode n : list) {
+      String method = Json.text(n, "method");
+      String url = Json.text(n, "url");
+      String ref = Json.text(n, "referenceId");
+      if (method == null || url == null || ref == null || !REFERENCE_ID.matcher(ref).matches()
+          || !seen.add(ref)) {
+        return Reply.restError(400, "INVALID_API_INPUT", "each subrequest needs a method, a url and a unique "
+            + "referenceId of letters, digits and underscores");
+      }
+      JsonNode headers = n.get("httpHeaders");
+      if (headers != null && headers.isObject()) {
+        for (String h : headers.propertyNames()) {
+          if (h.equalsIgnoreCase("Accept") || h.equalsIgnoreCase("Authorization")
+              || h.equalsIgnoreCase("Content-Type")) {
+            return Reply.restError(400, "INVALID_API_INPUT", "The " + h + " header cannot be set on a "
+                + "subrequest");
+          }
         }
-        if (list.size() > MAX_SUBREQUESTS) {
-            return Reply.restError(400, "LIMIT_EXCEEDED", "Composite request can have at most " + MAX_SUBREQUESTS
-                    + " subrequests");
-        }
-        List<Sub> subs = new ArrayList<>();
-        int heavy = 0;
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (JsonNode n : list) {
-            String method = Json.text(n, "method");
-            String url = Json.text(n, "url");
-            String ref = Json.text(n, "referenceId");
-            if (method == null || url == null || ref == null || !REFERENCE_ID.matcher(ref).matches()
-                    || !seen.add(ref)) {
-                return Reply.restError(400, "INVALID_API_INPUT", "each subrequest needs a method, a url and a unique "
-                        + "referenceId of letters, digits and underscores");
-            }
-            JsonNode headers = n.get("httpHeaders");
-            if (headers != null && headers.isObject()) {
-                for (String h : headers.propertyNames()) {
-                    if (h.equalsIgnoreCase("Accept") || h.equalsIgnoreCase("Authorization")
-                            || h.equalsIgnoreCase("Content-Type")) {
-                        return Reply.restError(400, "INVALID_API_INPUT", "The " + h + " header cannot be set on a "
-                                + "subrequest");
-                    }
-                }
-            }
-            if (url.contains("/query") || url.contains("/composite/sobjects")) {
-                heavy++;
-            }
-            subs.add(new Sub(method, url, ref, n.get("body")));
-        }
-        if (heavy > MAX_QUERY_OR_COLLECTION) {
-            return Reply.restError(400, "LIMIT_EXCEEDED", "A composite request can have at most "
-                    + MAX_QUERY_OR_COLLECTION + " query or sObject Collections subrequests");
-        }
-        boolean allOrNone = body.path("allOrNone").asBoolean(false);
-        int dies = sessionDiesAt.getAndSet(-1);
-        List<Outcome> outcomes = new ArrayList<>();
-        int[] failed = {-1};
-        data.transaction(() -> {
-            Map<String, JsonNode> results = new HashMap<>();
-            for (int i = 0; i < subs.size(); i++) {
-                Sub sub = subs.get(i);
-                if (allOrNone && failed[0] >= 0) {
-                    outcomes.add(halted(ROLLED_BACK));
-                    continue;
-                }
-                Outcome o;
-                if (dies >= 0 && i >= dies) {
-                    o = new Outcome(401, errorArray("INVALID_SESSION_ID", RestEndpoint.SESSION_EXPIRED), Map.of());
-                } else {
-                    o = runSub(r, session, sub, results);
-                }
-                outcomes.add(o);
-                if (o.ok()) {
-                    if (o.body() != null) {
-                        results.put(sub.referenceId(), o.body());
-                    }
-                } else if (failed[0] < 0) {
-                    failed[0] = i;
-                }
-            }
-            return !(allOrNone && failed[0] >= 0);
-        });
-        if (dies >= 0) {
-            org.expireSession(session.token);
-        }
+      }
+      if (url.contains("/query") || url.contains("/composite/sobjects")) {
+        heavy++;
+      }
+      subs.add(new Sub(method, url, ref, n.get("body")));
+    }
+    if (heavy > MAX_QUERY_OR_COLLECTION) {
+      return Reply.restError(400, "LIMIT_EXCEEDED", "A composite request can have at most "
+          + MAX_QUERY_OR_COLLECTION + " query or sObject Collections subrequests");
+    }
+    boolean allOrNone = body.path("allOrNone").asBoolean(false);
+    int dies = sessionDiesAt.getAndSet(-1);
+    List<Outcome> outcomes = new ArrayList<>();
+    int[] failed = {-1};
+    data.transaction(() -> {
+      Map<String, JsonNode> results = new HashMap<>();
+      for (int i = 0; i < subs.size(); i++) {
+        Sub sub = subs.get(i);
         if (allOrNone && failed[0] >= 0) {
-            for (int i = 0; i < failed[0]; i++) {
-                outcomes.set(i, halted(ROLLED_BACK));
-            }
+          outcomes.add(halted(ROLLED_BACK));
+          continue;
         }
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        ArrayNode responses = out.putArray("compositeResponse");
-        for (int i = 0; i < subs.size(); i++) {
-            Outcome o = outcomes.get(i);
-            ObjectNode entry = responses.addObject();
-            if (o.body() == null) {
-                entry.putNull("body");
-            } else {
-                entry.set("body", o.body());
-            }
-            ObjectNode headers = entry.putObject("httpHeaders");
-            o.headers().forEach(headers::put);
-            entry.put("httpStatusCode", o.status());
-            entry.put("referenceId", subs.get(i).referenceId());
+        Outcome o;
+        if (dies >= 0 && i >= dies) {
+          o = new Outcome(401, errorArray("INVALID_SESSION_ID", RestEndpoint.SESSION_EXPIRED), Map.of());
+        } else {
+          o = runSub(r, session, sub, results);
         }
-        return Reply.json(200, Json.bytes(out));
+        outcomes.add(o);
+        if (o.ok()) {
+          if (o.body() != null) {
+            results.put(sub.referenceId(), o.body());
+          }
+        } else if (failed[0] < 0) {
+          failed[0] = i;
+        }
+      }
+      return !(allOrNone && failed[0] >= 0);
+    });
+    if (dies >= 0) {
+      org.expireSession(session.token);
     }
-
-    private static Outcome halted(String message) {
-        return new Outcome(400, errorArray("PROCESSING_HALTED", message), Map.of());
+    if (allOrNone && failed[0] >= 0) {
+      for (int i = 0; i < failed[0]; i++) {
+        outcomes.set(i, halted(ROLLED_BACK));
+      }
     }
-
-    private static JsonNode errorArray(String code, String message) {
-        ArrayNode array = Json.MAPPER.createArrayNode();
-        array.addObject().put("errorCode", code).put("message", message);
-        return array;
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    ArrayNode responses = out.putArray("compositeResponse");
+    for (int i = 0; i < subs.size(); i++) {
+      Outcome o = outcomes.get(i);
+      ObjectNode entry = responses.addObject();
+      if (o.body() == null) {
+        entry.putNull("body");
+      } else {
+        entry.set("body", o.body());
+      }
+      ObjectNode headers = entry.putObject("httpHeaders");
+      o.headers().forEach(headers::put);
+      entry.put("httpStatusCode", o.status());
+      entry.put("referenceId", subs.get(i).referenceId());
     }
+    return Reply.json(200, Json.bytes(out));
+  }
 
-    private Outcome runSub(Request top, Session session, Sub sub, Map<String, JsonNode> results) {
-        String url;
-        JsonNode body;
-        try {
-            url = resolve(sub.url(), results, true);
-            body = sub.body() == null ? null : resolveTree(sub.body(), results);
-        } catch (IllegalArgumentException e) {
-            return halted(String.valueOf(e.getMessage()));
-        }
-        return execute(top, session, sub.method(), url, body);
+  private static Outcome halted(String message) {
+    return new Outcome(400, errorArray("PROCESSING_HALTED", message), Map.of());
+  }
+
+  private static JsonNode errorArray(String code, String message) {
+    ArrayNode array = Json.MAPPER.createArrayNode();
+    array.addObject().put("errorCode", code).put("message", message);
+    return array;
+  }
+
+  private Outcome runSub(Request top, Session session, Sub sub, Map<String, JsonNode> results) {
+    String url;
+    JsonNode body;
+    try {
+      url = resolve(sub.url(), results, true);
+      body = sub.body() == null ? null : resolveTree(sub.body(), results);
+    } catch (IllegalArgumentException e) {
+      return halted(String.valueOf(e.getMessage()));
     }
+    return execute(top, session, sub.method(), url, body);
+  }
 
-    private Outcome execute(Request top, Session session, String method, String url, @Nullable JsonNode body) {
-        Matcher m = URL.matcher(url);
-        if (!m.matches()) {
-            return new Outcome(404, errorArray("NOT_FOUND", "The requested resource does not exist"), Map.of());
-        }
-        String v = m.group(1);
-        DefaultHttpHeaders headers = new DefaultHttpHeaders();
-        String options = top.header("Sforce-Query-Options");
-        if (options != null) {
-            headers.set("Sforce-Query-Options", options);
-        }
-        byte[] bytes = body == null ? new byte[0] : Json.bytes(body);
-        Request sub = new Request(method, url, headers, bytes);
-        List<String> segments = sub.segments();
-        List<String> restPath = segments.subList(4, segments.size());
-        if (restPath.size() > 1 && restPath.get(restPath.size() - 1).isEmpty()) {
-            restPath = restPath.subList(0, restPath.size() - 1);
-        }
-        Reply reply = rest.route(sub, session, v, restPath);
-        JsonNode parsed = reply.body.length == 0 ? null : Json.parse(reply.body);
-        Map<String, String> out = new HashMap<>();
-        if (reply.status == 201 && parsed != null && parsed.isObject() && Json.text(parsed, "id") != null
-                && method.equals("POST") && m.group(2).startsWith("/sobjects/")) {
-            out.put("Location", m.group(2).isEmpty() ? "" : "/services/data/v" + v + m.group(2) + "/"
-                    + Json.text(parsed, "id"));
-        }
-        return new Outcome(reply.status, parsed, out);
+  private Outcome execute(Request top, Session session, String method, String url, @Nullable JsonNode body) {
+    Matcher m = URL.matcher(url);
+    if (!m.matches()) {
+      return new Outcome(404, errorArray("NOT_FOUND", "The requested resource does not exist"), Map.of());
     }
-
-    /** Replaces every {@code @{ref.path}} in {@code text}; an unknown one is an error naming it. */
-    static String resolve(String text, Map<String, JsonNode> results, boolean inUrl) {
-        Matcher m = REFERENCE.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            JsonNode value = lookup(m.group(1), m.group(2), results);
-            m.appendReplacement(out, Matcher.quoteReplacement(value.isValueNode() ? value.asString()
-                    : value.toString()));
-        }
-        m.appendTail(out);
-        return out.toString();
+    String v = m.group(1);
+    DefaultHttpHeaders headers = new DefaultHttpHeaders();
+    String options = top.header("Sforce-Query-Options");
+    if (options != null) {
+      headers.set("Sforce-Query-Options", options);
     }
-
-    private static JsonNode lookup(String ref, String path, Map<String, JsonNode> results) {
-        JsonNode node = results.get(ref);
-        String shown = ref + path;
-        if (node == null) {
-            throw new IllegalArgumentException("Invalid reference specified. No value for " + shown + " found in "
-                    + ref + ". Provided referenceId ('" + ref + "') must match a previous subrequest that succeeded.");
-        }
-        Matcher parts = Pattern.compile("\\.([A-Za-z0-9_]+)|\\[(\\d+)]").matcher(path);
-        while (parts.find()) {
-            node = parts.group(1) != null ? node.get(parts.group(1)) : node.get(Integer.parseInt(parts.group(2)));
-            if (node == null || node.isNull()) {
-                throw new IllegalArgumentException("Invalid reference specified. No value for " + shown
-                        + " found in " + ref + ".");
-            }
-        }
-        return node;
+    byte[] bytes = body == null ? new byte[0] : Json.bytes(body);
+    Request sub = new Request(method, url, headers, bytes);
+    List<String> segments = sub.segments();
+    List<String> restPath = segments.subList(4, segments.size());
+    if (restPath.size() > 1 && restPath.get(restPath.size() - 1).isEmpty()) {
+      restPath = restPath.subList(0, restPath.size() - 1);
     }
-
-    private static JsonNode resolveTree(JsonNode node, Map<String, JsonNode> results) {
-        if (node.isString()) {
-            String s = node.stringValue();
-            Matcher whole = REFERENCE.matcher(s);
-            if (whole.matches()) {
-                return lookup(whole.group(1), whole.group(2), results).deepCopy();
-            }
-            return s.contains("@{") ? Json.MAPPER.getNodeFactory().stringNode(resolve(s, results, false)) : node;
-        }
-        if (node.isObject()) {
-            ObjectNode copy = Json.MAPPER.createObjectNode();
-            for (var e : node.properties()) {
-                copy.set(e.getKey(), resolveTree(e.getValue(), results));
-            }
-            return copy;
-        }
-        if (node.isArray()) {
-            ArrayNode copy = Json.MAPPER.createArrayNode();
-            node.forEach(n -> copy.add(resolveTree(n, results)));
-            return copy;
-        }
-        return node;
+    Reply reply = rest.route(sub, session, v, restPath);
+    JsonNode parsed = reply.body.length == 0 ? null : Json.parse(reply.body);
+    Map<String, String> out = new HashMap<>();
+    if (reply.status == 201 && parsed != null && parsed.isObject() && Json.text(parsed, "id") != null
+        && method.equals("POST") && m.group(2).startsWith("/sobjects/")) {
+      out.put("Location", m.group(2).isEmpty() ? "" : "/services/data/v" + v + m.group(2) + "/"
+          + Json.text(parsed, "id"));
     }
+    return new Outcome(reply.status, parsed, out);
+  }
 
-    // ---- Composite Batch ----
-
-    private Reply batch(Request r, Session session, ObjectNode body) {
-        JsonNode list = body.get("batchRequests");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            return Reply.restError(400, "INVALID_API_INPUT", "batchRequests is required");
-        }
-        if (list.size() > MAX_SUBREQUESTS) {
-            return Reply.restError(400, "LIMIT_EXCEEDED", "A batch can have at most " + MAX_SUBREQUESTS
-                    + " subrequests");
-        }
-        boolean haltOnError = body.path("haltOnError").asBoolean(false);
-        int dies = sessionDiesAt.getAndSet(-1);
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        ArrayNode results = Json.MAPPER.createArrayNode();
-        boolean hasErrors = false;
-        boolean halted = false;
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode n = list.get(i);
-            Outcome o;
-            if (halted) {
-                o = new Outcome(412, errorArray("BATCH_PROCESSING_HALTED",
-                        "Batch processing halted per request"), Map.of());
-            } else if (dies >= 0 && i >= dies) {
-                o = new Outcome(401, errorArray("INVALID_SESSION_ID", RestEndpoint.SESSION_EXPIRED), Map.of());
-            } else if (i > 0 && org.tryApiCall() < 0) {
-                // The top-level request paid for the first subrequest; each further one is a call of its own.
-                o = new Outcome(403, errorArray("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), Map.of());
-            } else {
-                String method = Json.text(n, "method");
-                String url = Json.text(n, "url");
-                if (method == null || url == null) {
-                    o = new Outcome(400, errorArray("INVALID_API_INPUT", "method and url are required"), Map.of());
-                } else {
-                    String full = url.startsWith("/services/data/") ? url : "/services/data/" + url;
-                    o = execute(r, session, method, full, n.get("richInput"));
-                }
-            }
-            if (!o.ok()) {
-                hasErrors = true;
-                halted |= haltOnError && o.status() != 412;
-            }
-            ObjectNode entry = results.addObject();
-            entry.put("statusCode", o.status());
-            if (o.body() == null) {
-                entry.putNull("result");
-            } else {
-                entry.set("result", o.body());
-            }
-        }
-        if (dies >= 0) {
-            org.expireSession(session.token);
-        }
-        out.put("hasErrors", hasErrors);
-        out.set("results", results);
-        return Reply.json(200, Json.bytes(out));
+  /** Replaces every {@code @{ref.path}} in {@code text}; an unknown one is an error naming it. */
+  static String resolve(String text, Map<String, JsonNode> results, boolean inUrl) {
+    Matcher m = REFERENCE.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      JsonNode value = lookup(m.group(1), m.group(2), results);
+      m.appendReplacement(out, Matcher.quoteReplacement(value.isValueNode() ? value.asString()
+          : value.toString()));
     }
+    m.appendTail(out);
+    return out.toString();
+  }
 
-    // ---- sObject Tree ----
-
-    private record TreeError(String referenceId, DataStore.WriteError error) {
+  private static JsonNode lookup(String ref, String path, Map<String, JsonNode> results) {
+    JsonNode node = results.get(ref);
+    String shown = ref + path;
+    if (node == null) {
+      throw new IllegalArgumentException("Invalid reference specified. No value for " + shown + " found in "
+          + ref + ". Provided referenceId ('" + ref + "') must match a previous subrequest that succeeded.");
     }
-
-    private Reply tree(String v, String type, ObjectNode body) {
-        SObjectStore root = data.type(type);
-        if (root == null) {
-            return Reply.restError(400, "INVALID_TYPE", "sObject type '" + type + "' is not supported.");
-        }
-        JsonNode records = body.get("records");
-        if (records == null || !records.isArray()) {
-            return RestEndpoint.jsonParserError();
-        }
-        int[] count = {0};
-        java.util.Set<String> types = new java.util.HashSet<>();
-        if (!countTree(records, 1, count, types) || count[0] > MAX_TREE_RECORDS || types.size() > 5) {
-            return Reply.restError(400, "INVALID_API_INPUT", "An sObject tree holds at most " + MAX_TREE_RECORDS
-                    + " records of at most 5 types, at most 5 levels deep");
-        }
-        List<String[]> created = new ArrayList<>();
-        List<TreeError> errors = new ArrayList<>();
-        data.transaction(() -> {
-            for (JsonNode record : records) {
-                insertTree(root, record, null, null, created, errors);
-            }
-            return errors.isEmpty();
-        });
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("hasErrors", !errors.isEmpty());
-        ArrayNode results = out.putArray("results");
-        if (errors.isEmpty()) {
-            for (String[] c : created) {
-                results.addObject().put("referenceId", c[0]).put("id", c[1]);
-            }
-            return Reply.json(201, Json.bytes(out));
-        }
-        for (TreeError e : errors) {
-            ObjectNode entry = results.addObject();
-            entry.put("referenceId", e.referenceId());
-            ObjectNode error = entry.putArray("errors").addObject();
-            error.put("statusCode", e.error().code());
-            error.put("message", e.error().message());
-            ArrayNode fields = error.putArray("fields");
-            e.error().fields().forEach(fields::add);
-        }
-        return Reply.json(400, Json.bytes(out));
+    Matcher parts = Pattern.compile("\\.([A-Za-z0-9_]+)|\\[(\\d+)]").matcher(path);
+    while (parts.find()) {
+      node = parts.group(1) != null ? node.get(parts.group(1)) : node.get(Integer.parseInt(parts.group(2)));
+      if (node == null || node.isNull()) {
+        throw new IllegalArgumentException("Invalid reference specified. No value for " + shown
+            + " found in " + ref + ".");
+      }
     }
+    return node;
+  }
 
-    private static boolean countTree(JsonNode records, int depth, int[] count, java.util.Set<String> types) {
-        if (depth > 5) {
-            return false;
-        }
-        for (JsonNode record : records) {
-            count[0]++;
-            String t = Json.text(record.path("attributes"), "type");
-            if (t != null) {
-                types.add(t.toLowerCase(java.util.Locale.ROOT));
-            }
-            for (var e : record.properties()) {
-                JsonNode children = e.getValue().path("records");
-                if (e.getValue().isObject() && children.isArray() && !countTree(children, depth + 1, count, types)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+  private static JsonNode resolveTree(JsonNode node, Map<String, JsonNode> results) {
+    if (node.isString()) {
+      String s = node.stringValue();
+      Matcher whole = REFERENCE.matcher(s);
+      if (whole.matches()) {
+        return lookup(whole.group(1), whole.group(2), results).deepCopy();
+      }
+      return s.contains("@{") ? Json.MAPPER.getNodeFactory().stringNode(resolve(s, results, false)) : node;
     }
+    if (node.isObject()) {
+      ObjectNode copy = Json.MAPPER.createObjectNode();
+      for (var e : node.properties()) {
+        copy.set(e.getKey(), resolveTree(e.getValue(), results));
+      }
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = Json.MAPPER.createArrayNode();
+      node.forEach(n -> copy.add(resolveTree(n, results)));
+      return copy;
+    }
+    return node;
+  }
 
-    private void insertTree(SObjectStore expected, JsonNode record, @Nullable String parentField,
-            @Nullable String parentId, List<String[]> created, List<TreeError> errors) {
-        String ref = Json.text(record.path("attributes"), "referenceId");
-        String type = Json.text(record.path("attributes"), "type");
-        String refShown = ref == null ? "" : ref;
-        SObjectStore store = type == null ? expected : data.type(type);
-        if (ref == null || store == null) {
-            errors.add(new TreeError(refShown, new DataStore.WriteError("INVALID_INPUT",
-                    "each record needs attributes.type and attributes.referenceId", List.of())));
-            return;
-        }
-        ObjectNode fields = Json.MAPPER.createObjectNode();
-        Map<String, JsonNode> children = new java.util.LinkedHashMap<>();
-        for (var e : record.properties()) {
-            if (e.getKey().equals("attributes")) {
-                continue;
-            }
-            if (e.getValue().isObject() && e.getValue().path("records").isArray()) {
-                children.put(e.getKey(), e.getValue().get("records"));
-            } else {
-                fields.set(e.getKey(), e.getValue());
-            }
-        }
-        if (parentField != null && parentId != null) {
-            fields.put(parentField, parentId);
-        }
-        DataStore.WriteResult result = data.create(store, fields);
-        if (result.error() != null) {
-            errors.add(new TreeError(ref, result.error()));
-            return;
-        }
-        String id = String.valueOf(result.id());
-        created.add(new String[] {ref, id});
-        for (JsonNode list : children.values()) {
-            for (JsonNode child : list) {
-                insertTree(store, child, store.name + "Id", id, created, errors);
-            }
-        }
+  // ---- Composite Batch ----
+
+  private Reply batch(Request r, Session session, ObjectNode body) {
+    JsonNode list = body.get("batchRequests");
+    if (list == null || !list.isArray() || list.isEmpty()) {
+      return Reply.restError(400, "INVALID_API_INPUT", "batchRequests is required");
     }
+    if (list.size() > MAX_SUBREQUESTS) {
+      return Reply.restError(400, "LIMIT_EXCEEDED", "A batch can have at most " + MAX_SUBREQUESTS
+          + " subrequests");
+    }
+    boolean haltOnError = body.path("haltOnError").asBoolean(false);
+    int dies = sessionDiesAt.getAndSet(-1);
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    ArrayNode results = Json.MAPPER.createArrayNode();
+    boolean hasErrors = false;
+    boolean halted = false;
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode n = list.get(i);
+      Outcome o;
+      if (halted) {
+        o = new Outcome(412, errorArray("BATCH_PROCESSING_HALTED",
+            "Batch processing halted per request"), Map.of());
+      } else if (dies >= 0 && i >= dies) {
+        o = new Outcome(401, errorArray("INVALID_SESSION_ID", RestEndpoint.SESSION_EXPIRED), Map.of());
+      } else if (i > 0 && org.tryApiCall() < 0) {
+        // The top-level request paid for the first subrequest; each further one is a call of its own.
+        o = new Outcome(403, errorArray("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), Map.of());
+      } else {
+        String method = Json.text(n, "method");
+        String url = Json.text(n, "url");
+        if (method == null || url == null) {
+          o = new Outcome(400, errorArray("INVALID_API_INPUT", "method and url are required"), Map.of());
+        } else {
+          String full = url.startsWith("/services/data/") ? url : "/services/data/" + url;
+          o = execute(r, session, method, full, n.get("richInput"));
+        }
+      }
+      if (!o.ok()) {
+        hasErrors = true;
+        halted |= haltOnError && o.status() != 412;
+      }
+      ObjectNode entry = results.addObject();
+      entry.put("statusCode", o.status());
+      if (o.body() == null) {
+        entry.putNull("result");
+      } else {
+        entry.set("result", o.body());
+      }
+    }
+    if (dies >= 0) {
+      org.expireSession(session.token);
+    }
+    out.put("hasErrors", hasErrors);
+    out.set("results", results);
+    return Reply.json(200, Json.bytes(out));
+  }
+
+  // ---- sObject Tree ----
+
+  private record TreeError(String referenceId, DataStore.WriteError error) {
+  }
+
+  private Reply tree(String v, String type, ObjectNode body) {
+    SObjectStore root = data.type(type);
+    if (root == null) {
+      return Reply.restError(400, "INVALID_TYPE", "sObject type '" + type + "' is not supported.");
+    }
+    JsonNode records = body.get("records");
+    if (records == null || !records.isArray()) {
+      return RestEndpoint.jsonParserError();
+    }
+    int[] count = {0};
+    java.util.Set<String> types = new java.util.HashSet<>();
+    if (!countTree(records, 1, count, types) || count[0] > MAX_TREE_RECORDS || types.size() > 5) {
+      return Reply.restError(400, "INVALID_API_INPUT", "An sObject tree holds at most " + MAX_TREE_RECORDS
+          + " records of at most 5 types, at most 5 levels deep");
+    }
+    List<String[]> created = new ArrayList<>();
+    List<TreeError> errors = new ArrayList<>();
+    data.transaction(() -> {
+      for (JsonNode record : records) {
+        insertTree(root, record, null, null, created, errors);
+      }
+      return errors.isEmpty();
+    });
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("hasErrors", !errors.isEmpty());
+    ArrayNode results = out.putArray("results");
+    if (errors.isEmpty()) {
+      for (String[] c : created) {
+        results.addObject().put("referenceId", c[0]).put("id", c[1]);
+      }
+      return Reply.json(201, Json.bytes(out));
+    }
+    for (TreeError e : errors) {
+      ObjectNode entry = results.addObject();
+      entry.put("referenceId", e.referenceId());
+      ObjectNode error = entry.putArray("errors").addObject();
+      error.put("statusCode", e.error().code());
+      error.put("message", e.error().message());
+      ArrayNode fields = error.putArray("fields");
+      e.error().fields().forEach(fields::add);
+    }
+    return Reply.json(400, Json.bytes(out));
+  }
+
+  private static boolean countTree(JsonNode records, int depth, int[] count, java.util.Set<String> types) {
+    if (depth > 5) {
+      return false;
+    }
+    for (JsonNode record : records) {
+      count[0]++;
+      String t = Json.text(record.path("attributes"), "type");
+      if (t != null) {
+        types.add(t.toLowerCase(java.util.Locale.ROOT));
+      }
+      for (var e : record.properties()) {
+        JsonNode children = e.getValue().path("records");
+        if (e.getValue().isObject() && children.isArray() && !countTree(children, depth + 1, count, types)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private void insertTree(SObjectStore expected, JsonNode record, @Nullable String parentField,
+      @Nullable String parentId, List<String[]> created, List<TreeError> errors) {
+    String ref = Json.text(record.path("attributes"), "referenceId");
+    String type = Json.text(record.path("attributes"), "type");
+    String refShown = ref == null ? "" : ref;
+    SObjectStore store = type == null ? expected : data.type(type);
+    if (ref == null || store == null) {
+      errors.add(new TreeError(refShown, new DataStore.WriteError("INVALID_INPUT",
+          "each record needs attributes.type and attributes.referenceId", List.of())));
+      return;
+    }
+    ObjectNode fields = Json.MAPPER.createObjectNode();
+    Map<String, JsonNode> children = new java.util.LinkedHashMap<>();
+    for (var e : record.properties()) {
+      if (e.getKey().equals("attributes")) {
+        continue;
+      }
+      if (e.getValue().isObject() && e.getValue().path("records").isArray()) {
+        children.put(e.getKey(), e.getValue().get("records"));
+      } else {
+        fields.set(e.getKey(), e.getValue());
+      }
+    }
+    if (parentField != null && parentId != null) {
+      fields.put(parentField, parentId);
+    }
+    DataStore.WriteResult result = data.create(store, fields);
+    if (result.error() != null) {
+      errors.add(new TreeError(ref, result.error()));
+      return;
+    }
+    String id = String.valueOf(result.id());
+    created.add(new String[] {ref, id});
+    for (JsonNode list : children.values()) {
+      for (JsonNode child : list) {
+        insertTree(store, child, store.name + "Id", id, created, errors);
+      }
+    }
+  }
 
 }

@@ -102,1017 +102,1017 @@ import reactor.netty.resources.LoopResources;
  */
 public final class FakeOrg implements AutoCloseable {
 
-    static final Logger LOG = LoggerFactory.getLogger(FakeOrg.class);
-    static final int OLDEST_API_VERSION = 31;
-    private static final Pattern API_VERSION = Pattern.compile("(\\d{2,3})\\.0");
-    private static final byte[] EMPTY = new byte[0];
+  static final Logger LOG = LoggerFactory.getLogger(FakeOrg.class);
+  static final int OLDEST_API_VERSION = 31;
+  private static final Pattern API_VERSION = Pattern.compile("(\\d{2,3})\\.0");
+  private static final byte[] EMPTY = new byte[0];
 
-    private final Clock clock;
-    private final int requestedPort;
-    private final Duration sessionTimeout;
-    private final CursorMode cursorMode;
-    private final Duration cursorLifetime;
-    private final long configuredDailyApiLimit;
-    private final String apiVersion;
-    private final int apiMajor;
-    private final long bulkUploadLimitBytes;
-    private final int bulkQueryPageSize;
-    private final long bulkQueryJobsPerDay;
-    private final long bulkIngestRecordsPerDay;
-    private final long configuredBulkRecordsPerSecond;
-    private volatile long bulkRecordsPerSecond;
+  private final Clock clock;
+  private final int requestedPort;
+  private final Duration sessionTimeout;
+  private final CursorMode cursorMode;
+  private final Duration cursorLifetime;
+  private final long configuredDailyApiLimit;
+  private final String apiVersion;
+  private final int apiMajor;
+  private final long bulkUploadLimitBytes;
+  private final int bulkQueryPageSize;
+  private final long bulkQueryJobsPerDay;
+  private final long bulkIngestRecordsPerDay;
+  private final long configuredBulkRecordsPerSecond;
+  private volatile long bulkRecordsPerSecond;
 
-    private final Counters counters = new Counters();
-    private final Faults faults = new Faults();
-    private final AuthState auth;
-    private final DataStore data;
-    private final TokenEndpoint tokenEndpoint;
-    private final RestEndpoint restEndpoint;
-    private final SoapEndpoint soapEndpoint;
-    private final SimEndpoint simEndpoint;
-    private final FakeConcurrency concurrency;
+  private final Counters counters = new Counters();
+  private final Faults faults = new Faults();
+  private final AuthState auth;
+  private final DataStore data;
+  private final TokenEndpoint tokenEndpoint;
+  private final RestEndpoint restEndpoint;
+  private final SoapEndpoint soapEndpoint;
+  private final SimEndpoint simEndpoint;
+  private final FakeConcurrency concurrency;
 
-    private final AtomicLong apiUsage = new AtomicLong();
-    private volatile long dailyApiLimit;
-    private volatile @Nullable String instanceUrl;
+  private final AtomicLong apiUsage = new AtomicLong();
+  private volatile long dailyApiLimit;
+  private volatile @Nullable String instanceUrl;
 
-    private final Object lifecycle = new Object();
-    private @Nullable LoopResources loops;
-    private @Nullable DisposableServer server;
-    private @Nullable DisposableServer serverIpv6;
-    private volatile int port = -1;
-    private boolean closed;
+  private final Object lifecycle = new Object();
+  private @Nullable LoopResources loops;
+  private @Nullable DisposableServer server;
+  private @Nullable DisposableServer serverIpv6;
+  private volatile int port = -1;
+  private boolean closed;
 
-    private FakeOrg(Builder b) {
-        this.clock = b.clock;
-        this.requestedPort = b.port;
-        this.sessionTimeout = b.sessionTimeout;
-        this.cursorMode = b.cursorMode;
-        this.cursorLifetime = b.cursorLifetime;
-        this.configuredDailyApiLimit = b.dailyApiLimit;
-        this.dailyApiLimit = b.dailyApiLimit;
-        this.apiVersion = b.apiVersion;
-        this.apiMajor = Integer.parseInt(b.apiVersion.substring(0, b.apiVersion.indexOf('.')));
-        this.configuredBulkRecordsPerSecond = b.bulkRecordsPerSecond;
-        this.bulkRecordsPerSecond = b.bulkRecordsPerSecond;
-        this.bulkUploadLimitBytes = b.bulkUploadLimitBytes;
-        this.bulkQueryPageSize = b.bulkQueryPageSize;
-        this.bulkQueryJobsPerDay = b.bulkQueryJobsPerDay;
-        this.bulkIngestRecordsPerDay = b.bulkIngestRecordsPerDay;
-        this.auth = new AuthState(clock, b.sessionTimeout, b.halfTimeoutQuirk, b.refreshTokenRotation,
-                b.loginsPerHour, counters);
-        this.data = new DataStore(b.accounts, clock, counters);
-        this.tokenEndpoint = new TokenEndpoint(this, auth, counters, b.tokenLatency);
-        this.restEndpoint = new RestEndpoint(this, auth, data, counters);
-        this.soapEndpoint = new SoapEndpoint(this, auth, counters);
-        this.simEndpoint = new SimEndpoint(this);
-        this.concurrency = new FakeConcurrency();
-        // Generate the JWT key pair now, on the building thread, never lazily on an event loop.
-        KeyMaterial.shared();
+  private FakeOrg(Builder b) {
+    this.clock = b.clock;
+    this.requestedPort = b.port;
+    this.sessionTimeout = b.sessionTimeout;
+    this.cursorMode = b.cursorMode;
+    this.cursorLifetime = b.cursorLifetime;
+    this.configuredDailyApiLimit = b.dailyApiLimit;
+    this.dailyApiLimit = b.dailyApiLimit;
+    this.apiVersion = b.apiVersion;
+    this.apiMajor = Integer.parseInt(b.apiVersion.substring(0, b.apiVersion.indexOf('.')));
+    this.configuredBulkRecordsPerSecond = b.bulkRecordsPerSecond;
+    this.bulkRecordsPerSecond = b.bulkRecordsPerSecond;
+    this.bulkUploadLimitBytes = b.bulkUploadLimitBytes;
+    this.bulkQueryPageSize = b.bulkQueryPageSize;
+    this.bulkQueryJobsPerDay = b.bulkQueryJobsPerDay;
+    this.bulkIngestRecordsPerDay = b.bulkIngestRecordsPerDay;
+    this.auth = new AuthState(clock, b.sessionTimeout, b.halfTimeoutQuirk, b.refreshTokenRotation,
+        b.loginsPerHour, counters);
+    this.data = new DataStore(b.accounts, clock, counters);
+    this.tokenEndpoint = new TokenEndpoint(this, auth, counters, b.tokenLatency);
+    this.restEndpoint = new RestEndpoint(this, auth, data, counters);
+    this.soapEndpoint = new SoapEndpoint(this, auth, counters);
+    this.simEndpoint = new SimEndpoint(this);
+    this.concurrency = new FakeConcurrency();
+    // Generate the JWT key pair now, on the building thread, never lazily on an event loop.
+    KeyMaterial.shared();
+  }
+
+  /**
+   * A builder with every option at its default.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- lifecycle ----
+
+  /**
+   * Binds the server (a no-op if it is already running).
+   *
+   * @return this
+   * @throws IllegalStateException if the org was closed, or the port cannot be bound
+   */
+  public FakeOrg start() {
+    synchronized (lifecycle) {
+      if (closed) {
+        throw new IllegalStateException("this FakeOrg was closed");
+      }
+      if (server != null) {
+        return this;
+      }
+      LoopResources newLoops = LoopResources.create("fake-org", 1,
+          Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+      try {
+        DisposableServer bound = httpServer(newLoops, "127.0.0.1", requestedPort);
+        loops = newLoops;
+        server = bound;
+        port = bound.port();
+      } catch (RuntimeException e) {
+        newLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+        throw new IllegalStateException("FakeOrg could not bind 127.0.0.1:" + requestedPort, e);
+      }
+      try {
+        // "localhost" may resolve to ::1; serve it too when the machine has IPv6 loopback.
+        serverIpv6 = httpServer(newLoops, "::1", port);
+      } catch (RuntimeException e) {
+        LOG.debug("FakeOrg serves IPv4 only: {}", e.toString());
+      }
+      LOG.info("FakeOrg listening on {} (API v{})", loginUrl(), apiVersion);
+      return this;
+    }
+  }
+
+  private DisposableServer httpServer(LoopResources resources, String host, int bindPort) {
+    return HttpServer.create()
+        .host(host)
+        .port(bindPort)
+        .runOn(resources)
+        .option(ChannelOption.SO_BACKLOG, 8192)
+        .httpRequestDecoder(spec -> spec.maxInitialLineLength(65_536).maxHeaderSize(65_536))
+        .handle(this::handle)
+        .bindNow(Duration.ofSeconds(10));
+  }
+
+  /** Stops the server and releases its threads. Idempotent. Do not call from one of its own event loops. */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      closed = true;
+      if (serverIpv6 != null) {
+        serverIpv6.disposeNow(Duration.ofSeconds(5));
+        serverIpv6 = null;
+      }
+      if (server != null) {
+        server.disposeNow(Duration.ofSeconds(5));
+        server = null;
+      }
+      if (loops != null) {
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+        loops = null;
+      }
+    }
+  }
+
+  // ---- origins ----
+
+  /**
+   * The port the server is bound to.
+   *
+   * @return the port
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public int port() {
+    int p = port;
+    if (p < 0) {
+      throw new IllegalStateException("FakeOrg is not started");
+    }
+    return p;
+  }
+
+  /**
+   * {@code http://127.0.0.1:<port>}, the login host (plays {@code https://login.salesforce.com}). The identity
+   * URLs ({@code id}) and accepted JWT audiences use it.
+   *
+   * @return the login URL, without a trailing slash
+   */
+  public String loginUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /**
+   * {@code http://localhost:<port>}, the org's My Domain (plays {@code https://MyDomain.my.salesforce.com}); the
+   * only origin where the client-credentials grant works, and the default {@link #instanceUrl()}.
+   *
+   * @return the My Domain URL, without a trailing slash
+   */
+  public String myDomainUrl() {
+    return "http://" + myDomainHost();
+  }
+
+  String myDomainHost() {
+    return "localhost:" + port();
+  }
+
+  /**
+   * The {@code instance_url} that token responses and SOAP login carry now.
+   *
+   * @return by default {@link #myDomainUrl()}
+   */
+  public String instanceUrl() {
+    String url = instanceUrl;
+    return url != null ? url : myDomainUrl();
+  }
+
+  /**
+   * Makes future token responses and SOAP logins carry {@code origin} as {@code instance_url} (sessions keep
+   * working on any origin of this server). Use {@link #loginUrl()} and {@link #myDomainUrl()} to switch between
+   * two origins that both reach this org.
+   *
+   * @param origin an {@code http://} or {@code https://} URL without a path; a trailing slash is dropped
+   */
+  public void moveInstance(String origin) {
+    Objects.requireNonNull(origin, "origin");
+    String trimmed = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+    if (!trimmed.matches("https?://[^/?#\\s]+")) {
+      throw new IllegalArgumentException("origin must be scheme://host[:port]: " + origin);
+    }
+    instanceUrl = trimmed;
+  }
+
+  // ---- identity ----
+
+  /**
+   * What a client needs for every grant, as of now: after {@link #sandboxRefresh()} or
+   * {@link #changePassword(String)} it reflects the new values.
+   *
+   * @return the credentials; {@code toString()} redacts the secrets
+   */
+  public Credentials credentials() {
+    KeyMaterial keys = KeyMaterial.shared();
+    return new Credentials(auth.clientId, auth.clientSecret, auth.username, auth.password, auth.securityToken,
+        auth.initialRefreshToken, keys.privateKeyPem, keys.publicKeyPem);
+  }
+
+  /**
+   * Simulates a new OAuth approval (a web-server flow) for the user and the current client. Each connected app
+   * allows five live approvals per user: the sixth revokes the oldest (its refresh tokens and sessions).
+   *
+   * @return the new refresh token
+   */
+  public String issueRefreshToken() {
+    return auth.approve();
+  }
+
+  /**
+   * The 18-character org Id.
+   *
+   * @return the org Id
+   */
+  public String orgId() {
+    return auth.orgId18;
+  }
+
+  /**
+   * The 18-character Id of the org's user.
+   *
+   * @return the user Id
+   */
+  public String userId() {
+    return auth.userId18;
+  }
+
+  /**
+   * The newest API version served, e.g. {@code 67.0}.
+   *
+   * @return the version
+   */
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  /**
+   * The clock the org reads.
+   *
+   * @return the injected clock
+   */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * The inactivity timeout of every session.
+   *
+   * @return the timeout
+   */
+  public Duration sessionTimeout() {
+    return sessionTimeout;
+  }
+
+  /**
+   * Sessions alive right now (timed-out ones are counted as expired first).
+   *
+   * @return the number of live sessions
+   */
+  public int liveSessions() {
+    return auth.liveSessions();
+  }
+
+  // ---- controls ----
+
+  /** Kills every session (access token); refresh tokens stay valid. Same as {@link #restartInstance()}. */
+  public void expireAllSessions() {
+    auth.expireAllSessions();
+  }
+
+  /**
+   * Kills one session.
+   *
+   * @param accessToken the access token (or SOAP session Id)
+   * @return whether a live session was killed
+   */
+  public boolean expireSession(String accessToken) {
+    return auth.expireSession(Objects.requireNonNull(accessToken, "accessToken"));
+  }
+
+  /** An instance restart or upgrade: every session dies, as with {@link #expireAllSessions()}. */
+  public void restartInstance() {
+    auth.expireAllSessions();
+  }
+
+  /**
+   * Revokes every refresh token and the sessions they issued; refreshing then fails with {@code invalid_grant}
+   * "expired access/refresh token". Sessions from the password, JWT, client-credentials grants and SOAP login
+   * stay alive.
+   */
+  public void revokeRefreshTokens() {
+    auth.revokeRefreshTokens();
+  }
+
+  /**
+   * Changes the user's password. The password grant and SOAP login with the old one fail ("authentication
+   * failure", {@code INVALID_LOGIN}); every refresh token is revoked with its sessions ("expired access/refresh
+   * token"). {@link #credentials()} reports the new password.
+   *
+   * @param newPassword the new password (without the security token)
+   */
+  public void changePassword(String newPassword) {
+    Objects.requireNonNull(newPassword, "newPassword");
+    if (newPassword.isEmpty()) {
+      throw new IllegalArgumentException("newPassword must not be empty");
+    }
+    auth.changePassword(newPassword);
+  }
+
+  /**
+   * A sandbox refresh: the connected app gets a new client id and secret (the old id now gets
+   * {@code invalid_client_id}), every refresh token and session dies, and a new approval is issued into
+   * {@link #credentials()}. Records are kept, so the ledger still shows what ran before.
+   */
+  public void sandboxRefresh() {
+    auth.sandboxRefresh();
+  }
+
+  /**
+   * Login IP restrictions. On: the token endpoint answers {@code invalid_grant} "ip restricted", SOAP login
+   * {@code INVALID_LOGIN}, and API calls 401 "Session expired or invalid" (sessions are not killed: switching it
+   * off makes them usable again).
+   *
+   * @param on whether the caller's IP is refused
+   */
+  public void ipRestricted(boolean on) {
+    auth.ipRestricted = on;
+  }
+
+  /**
+   * A session-security policy the sessions do not meet. On: REST calls with a live session get 401
+   * {@code [{"message":"This session is not valid for use with the REST API","errorCode":"INVALID_SESSION_ID"}]},
+   * which refreshing cannot fix.
+   *
+   * @param on whether the policy refuses REST
+   */
+  public void restPolicyRestricted(boolean on) {
+    auth.restPolicyRestricted = on;
+  }
+
+  /**
+   * Activates or deactivates the user. Deactivating kills every session; the token endpoint then answers
+   * {@code invalid_grant} "inactive user" and SOAP login {@code INVALID_LOGIN}.
+   *
+   * @param active whether the user is active
+   */
+  public void userActive(boolean active) {
+    auth.userActive(active);
+  }
+
+  /**
+   * Whether the user is pre-authorized for the connected app. Off: the JWT bearer grant answers
+   * {@code invalid_grant} "user hasn't approved this consumer".
+   *
+   * @param approved whether the JWT bearer flow is allowed
+   */
+  public void jwtUserApproved(boolean approved) {
+    auth.jwtUserApproved = approved;
+  }
+
+  /**
+   * Sets the daily API allocation (the M of {@code api-usage=N/M}).
+   *
+   * @param max at least 1
+   */
+  public void dailyApiLimit(long max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1: " + max);
+    }
+    dailyApiLimit = max;
+  }
+
+  /**
+   * Sets the daily API usage (the N of {@code api-usage=N/M}); at N ≥ M API calls get 403
+   * {@code REQUEST_LIMIT_EXCEEDED}.
+   *
+   * @param used zero or more
+   */
+  public void apiUsage(long used) {
+    if (used < 0) {
+      throw new IllegalArgumentException("used must not be negative: " + used);
+    }
+    apiUsage.set(used);
+  }
+
+  /**
+   * How fast Bulk API 2.0 jobs run on the org's clock, for jobs closed (ingest) or created (query) from now on.
+   * 0 keeps them {@code InProgress} until this is raised again and a new job is started: a job that never ends.
+   *
+   * @param recordsPerSecond 0 or more
+   */
+  public void bulkRecordsPerSecond(long recordsPerSecond) {
+    if (recordsPerSecond < 0) {
+      throw new IllegalArgumentException("recordsPerSecond must not be negative: " + recordsPerSecond);
+    }
+    bulkRecordsPerSecond = recordsPerSecond;
+  }
+
+  /**
+   * Turns off every switch and fault: clears {@link #faults()}, lifts IP and REST-policy restrictions,
+   * reactivates the user and JWT approval, restores the configured daily limit and bulk processing rate, and sets
+   * usage to 0. Sessions, tokens, records and counters are kept. {@link FakeOrgExtension} calls this before each test.
+   */
+  public void resetControls() {
+    faults.clear();
+    auth.ipRestricted = false;
+    auth.restPolicyRestricted = false;
+    auth.userActive = true;
+    auth.jwtUserApproved = true;
+    dailyApiLimit = configuredDailyApiLimit;
+    apiUsage.set(0);
+    bulkRecordsPerSecond = configuredBulkRecordsPerSecond;
+    concurrency.configureDefaults();
+    restEndpoint.apex.clear();
+  }
+
+  /**
+   * The fault plan; rules added there apply from the next request on.
+   *
+   * @return this org's faults
+   */
+  public Faults faults() {
+    return faults;
+  }
+
+  /**
+   * Salesforce's limit on concurrent long-running requests: while {@code limit} API requests have each been
+   * running for {@code threshold} or longer, a new one gets {@code 403 REQUEST_LIMIT_EXCEEDED}
+   * ({@code ConcurrentPerOrgLongTxn Limit exceeded.}) and does not run. Default 25 requests of 20 s (a
+   * production org; Developer Edition allows 5). A short threshold lets a test act it out with slow endpoints.
+   */
+  public void concurrentLongRunningLimit(int limit, Duration threshold) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    Objects.requireNonNull(threshold, "threshold");
+    concurrency.configure(limit, threshold);
+  }
+
+  /**
+   * Makes the next Composite or Composite Batch call find its session dead from subrequest {@code index}
+   * (0-based) on: those subrequests answer {@code 401 INVALID_SESSION_ID} inside the HTTP 200 (with
+   * {@code allOrNone}, the others report the rollback), and the session is expired afterwards.
+   */
+  public void sessionDiesInComposite(int index) {
+    if (index < 0 || index >= FakeComposite.MAX_SUBREQUESTS) {
+      throw new IllegalArgumentException("index must be 0..24: " + index);
+    }
+    restEndpoint.composite().killSessionAt(index);
+  }
+
+  /**
+   * Serves an Apex REST resource at {@code /services/apexrest/{mapping}} for {@code method}: {@code handler}
+   * receives the request body (JSON text, empty for none) and returns the response body (JSON; empty for 204).
+   * Requests are authenticated and counted like any API call. Replaces a handler for the same method and
+   * mapping; {@link #resetControls()} removes them all.
+   */
+  public void apexRest(String method, String mapping, java.util.function.UnaryOperator<String> handler) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(mapping, "mapping");
+    Objects.requireNonNull(handler, "handler");
+    restEndpoint.apex.register(method, mapping, handler);
+  }
+
+  /** The most API requests the org has had in flight at once since start or {@link #resetStats()}. */
+  public int maxConcurrentApiRequests() {
+    return concurrency.maxSeen();
+  }
+
+  /** API requests refused by the concurrent long-running limit since start or {@link #resetStats()}. */
+  public long longRunningRejections() {
+    return concurrency.longRunningRejections();
+  }
+
+  // ---- counters and data ----
+
+  /**
+   * A snapshot of the counters (sessions that timed out unseen are counted first).
+   *
+   * @return the counters
+   */
+  public FakeOrgStats stats() {
+    auth.sweep();
+    return counters.snapshot(apiUsage.get(), dailyApiLimit);
+  }
+
+  /** Zeroes every counter of {@link #stats()} except the daily API usage. */
+  public void resetStats() {
+    counters.reset();
+    concurrency.reset();
+  }
+
+  /**
+   * What the API did to one sObject type.
+   *
+   * @param sobject a type name in any case, e.g. {@code Account}
+   * @return a snapshot of its ledger
+   * @throws IllegalArgumentException for an unknown type
+   */
+  public SObjectLedger ledger(String sobject) {
+    return data.ledger(type(sobject));
+  }
+
+  /**
+   * The records created through the API, in creation order, with their current field values (deleted ones
+   * carry {@code IsDeleted=true}). Generated Accounts are not included: use {@link #record(String, String)}.
+   *
+   * @param sobject a type name in any case
+   * @return unmodifiable maps of field name to value (String, Number, Boolean or null)
+   * @throws IllegalArgumentException for an unknown type
+   */
+  public List<Map<String, Object>> records(String sobject) {
+    return data.createdRecords(type(sobject));
+  }
+
+  /**
+   * Any record, generated or created, deleted ones included.
+   *
+   * @param sobject a type name in any case
+   * @param id a 15- or 18-character Id
+   * @return the record's current fields, or empty if there is no such record
+   */
+  public Optional<Map<String, Object>> record(String sobject, String id) {
+    SObjectStore store = type(sobject);
+    long seq = store.seq(Objects.requireNonNull(id, "id"));
+    return seq < 0 ? Optional.empty() : Optional.of(DataStore.toMap(store.current(seq)));
+  }
+
+  /**
+   * Live (not deleted) records of a type.
+   *
+   * @param sobject a type name in any case
+   * @return the count
+   */
+  public long count(String sobject) {
+    SObjectStore store = type(sobject);
+    synchronized (data) {
+      return store.generated + store.created.size() - store.deleted.size();
+    }
+  }
+
+  /** How many records of a type are held in memory (created, or generated and then written). */
+  long materialized(String sobject) {
+    return type(sobject).overlay.size();
+  }
+
+  private SObjectStore type(String sobject) {
+    SObjectStore store = data.type(Objects.requireNonNull(sobject, "sobject"));
+    if (store == null) {
+      throw new IllegalArgumentException("unknown sObject type: " + sobject);
+    }
+    return store;
+  }
+
+  // ---- package-private plumbing ----
+
+  int apiMajor() {
+    return apiMajor;
+  }
+
+  CursorMode cursorMode() {
+    return cursorMode;
+  }
+
+  Duration cursorLifetime() {
+    return cursorLifetime;
+  }
+
+  long dailyApiLimit() {
+    return dailyApiLimit;
+  }
+
+  long bulkRecordsPerSecond() {
+    return bulkRecordsPerSecond;
+  }
+
+  long bulkUploadLimitBytes() {
+    return bulkUploadLimitBytes;
+  }
+
+  int bulkQueryPageSize() {
+    return bulkQueryPageSize;
+  }
+
+  long bulkQueryJobsPerDay() {
+    return bulkQueryJobsPerDay;
+  }
+
+  long bulkIngestRecordsPerDay() {
+    return bulkIngestRecordsPerDay;
+  }
+
+  long apiUsage() {
+    return apiUsage.get();
+  }
+
+  /** Counts one API call against the daily allocation: the new usage, or -1 if it is exhausted. */
+  long tryApiCall() {
+    while (true) {
+      long current = apiUsage.get();
+      if (current >= dailyApiLimit) {
+        return -1;
+      }
+      if (apiUsage.compareAndSet(current, current + 1)) {
+        return current + 1;
+      }
+    }
+  }
+
+  String limitInfo() {
+    return "api-usage=" + apiUsage.get() + "/" + dailyApiLimit;
+  }
+
+  // ---- request handling ----
+
+  private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+    return request.receive().aggregate().asByteArray().defaultIfEmpty(EMPTY)
+        .flatMap(body -> dispatch(new Request(request.method().name(), request.uri(),
+            request.requestHeaders(), body)))
+        .onErrorResume(e -> {
+          LOG.warn("FakeOrg failed to handle {} {}", request.method(), request.path(), e);
+          return Mono.just(Reply.json(500, Fault.UNKNOWN_EXCEPTION_BODY));
+        })
+        .flatMap(reply -> send(reply, response));
+  }
+
+  private Mono<Reply> dispatch(Request r) {
+    String path = r.path;
+    if (path.startsWith("/__sim/")) {
+      return Mono.fromSupplier(() -> simEndpoint.handle(r));
+    }
+    Target target;
+    if (path.startsWith("/services/oauth2/") || path.startsWith("/id/")) {
+      target = Target.TOKEN;
+      tokenEndpoint.countArrival(r);
+    } else if (path.equals("/services/data") || path.startsWith("/services/data/")
+        || path.startsWith("/services/Soap/") || path.startsWith("/services/apexrest/")) {
+      target = Target.API;
+      counters.apiRequests.increment();
+    } else {
+      return Mono.just(Reply.json(404, RestEndpoint.NOT_FOUND_BODY));
+    }
+    Mono<Reply> run = Mono.defer(() -> execute(r, target));
+    Fault before = faults.pick(target, Phase.BEFORE);
+    if (before != null) {
+      counters.faultsInjected.increment();
+      if (before.kind() != Fault.Kind.LATENCY) {
+        return Mono.just(Reply.fault(before));
+      }
+      run = Mono.delay(before.latency()).then(run);
+    }
+    Mono<Reply> served = run.flatMap(reply -> afterExecution(reply, target));
+    return target == Target.API ? concurrency.track(served) : served;
+  }
+
+  private Mono<Reply> execute(Request r, Target target) {
+    if (target == Target.TOKEN) {
+      return tokenEndpoint.handle(r);
+    }
+    return Mono.fromSupplier(() -> r.path.startsWith("/services/Soap/") ? soapEndpoint.handle(r)
+        : restEndpoint.handle(r));
+  }
+
+  private Mono<Reply> afterExecution(Reply reply, Target target) {
+    if (!reply.executed) {
+      return Mono.just(reply);
+    }
+    Fault after = faults.pick(target, Phase.AFTER);
+    if (after == null) {
+      return Mono.just(reply);
+    }
+    counters.faultsInjected.increment();
+    if (after.kind() == Fault.Kind.LATENCY) {
+      return Mono.delay(after.latency()).thenReturn(reply);
+    }
+    return Mono.just(Reply.fault(after));
+  }
+
+  private static Mono<Void> send(Reply reply, HttpServerResponse response) {
+    switch (reply.kind) {
+      case CONNECTION_RESET -> {
+        response.withConnection(connection -> {
+          connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+          connection.channel().close();
+        });
+        return Mono.empty();
+      }
+      case TRUNCATED -> {
+        response.status(reply.status);
+        reply.headers.forEach(response::header);
+        response.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(reply.body.length * 4 + 64));
+        // Headers through Reactor Netty, then part of the body straight onto the channel, then close.
+        return response.sendHeaders().then().then(Mono.<Void>create(sink -> response.withConnection(c ->
+            c.channel().writeAndFlush(Unpooled.wrappedBuffer(reply.body)).addListener(written -> {
+              c.channel().close();
+              sink.success();
+            }))));
+      }
+      default -> {
+        response.status(reply.status);
+        reply.headers.forEach(response::header);
+        if (reply.status == 204) {
+          return response.send();
+        }
+        response.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(reply.body.length));
+        return reply.body.length == 0 ? response.send()
+            : response.sendByteArray(Mono.just(reply.body)).then();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    int p = port;
+    return "FakeOrg[" + (p < 0 ? "not started" : loginUrl()) + ", API v" + apiVersion + "]";
+  }
+
+  /**
+   * Options for a {@link FakeOrg}. Every option has a default; invalid values fail in the setter.
+   */
+  public static final class Builder {
+
+    private Clock clock = Clock.systemUTC();
+    private int port;
+    private long accounts = 10_000;
+    private Duration sessionTimeout = Duration.ofHours(2);
+    private boolean halfTimeoutQuirk;
+    private boolean refreshTokenRotation;
+    private CursorMode cursorMode = CursorMode.USER;
+    private Duration cursorLifetime = Duration.ofDays(2);
+    private long dailyApiLimit = 100_000;
+    private int loginsPerHour = 3600;
+    private Duration tokenLatency = Duration.ZERO;
+    private String apiVersion = "67.0";
+    private long bulkRecordsPerSecond = 10_000;
+    private long bulkUploadLimitBytes = 150L * 1024 * 1024;
+    private int bulkQueryPageSize = 50_000;
+    private long bulkQueryJobsPerDay = 10_000;
+    private long bulkIngestRecordsPerDay = 150_000_000;
+
+    private Builder() {
     }
 
     /**
-     * A builder with every option at its default.
+     * How fast Bulk API 2.0 jobs run, in records per second of the org's {@link #clock(Clock)}: an ingest job
+     * closed at t has applied {@code (now - t) * rate} rows when looked at; a query job completes once
+     * {@code rows / rate} has passed. Also {@link FakeOrg#bulkRecordsPerSecond(long)}.
      *
-     * @return a new builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    // ---- lifecycle ----
-
-    /**
-     * Binds the server (a no-op if it is already running).
-     *
+     * @param recordsPerSecond 0 (jobs never finish) or more; default 10,000
      * @return this
-     * @throws IllegalStateException if the org was closed, or the port cannot be bound
      */
-    public FakeOrg start() {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("this FakeOrg was closed");
-            }
-            if (server != null) {
-                return this;
-            }
-            LoopResources newLoops = LoopResources.create("fake-org", 1,
-                    Math.max(2, Runtime.getRuntime().availableProcessors()), true);
-            try {
-                DisposableServer bound = httpServer(newLoops, "127.0.0.1", requestedPort);
-                loops = newLoops;
-                server = bound;
-                port = bound.port();
-            } catch (RuntimeException e) {
-                newLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
-                throw new IllegalStateException("FakeOrg could not bind 127.0.0.1:" + requestedPort, e);
-            }
-            try {
-                // "localhost" may resolve to ::1; serve it too when the machine has IPv6 loopback.
-                serverIpv6 = httpServer(newLoops, "::1", port);
-            } catch (RuntimeException e) {
-                LOG.debug("FakeOrg serves IPv4 only: {}", e.toString());
-            }
-            LOG.info("FakeOrg listening on {} (API v{})", loginUrl(), apiVersion);
-            return this;
-        }
+    public Builder bulkRecordsPerSecond(long recordsPerSecond) {
+      if (recordsPerSecond < 0) {
+        throw new IllegalArgumentException("bulkRecordsPerSecond must not be negative: " + recordsPerSecond);
+      }
+      this.bulkRecordsPerSecond = recordsPerSecond;
+      return this;
     }
-
-    private DisposableServer httpServer(LoopResources resources, String host, int bindPort) {
-        return HttpServer.create()
-                .host(host)
-                .port(bindPort)
-                .runOn(resources)
-                .option(ChannelOption.SO_BACKLOG, 8192)
-                .httpRequestDecoder(spec -> spec.maxInitialLineLength(65_536).maxHeaderSize(65_536))
-                .handle(this::handle)
-                .bindNow(Duration.ofSeconds(10));
-    }
-
-    /** Stops the server and releases its threads. Idempotent. Do not call from one of its own event loops. */
-    @Override
-    public void close() {
-        synchronized (lifecycle) {
-            closed = true;
-            if (serverIpv6 != null) {
-                serverIpv6.disposeNow(Duration.ofSeconds(5));
-                serverIpv6 = null;
-            }
-            if (server != null) {
-                server.disposeNow(Duration.ofSeconds(5));
-                server = null;
-            }
-            if (loops != null) {
-                loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
-                loops = null;
-            }
-        }
-    }
-
-    // ---- origins ----
 
     /**
-     * The port the server is bound to.
+     * The largest CSV one Bulk API 2.0 ingest upload may carry; larger uploads get 400 {@code ClientInputError}.
      *
-     * @return the port
-     * @throws IllegalStateException before {@link #start()}
+     * @param bytes at least 1; default 150 MB, Salesforce's limit
+     * @return this
      */
-    public int port() {
-        int p = port;
-        if (p < 0) {
-            throw new IllegalStateException("FakeOrg is not started");
-        }
-        return p;
+    public Builder bulkUploadLimitBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("bulkUploadLimitBytes must be at least 1: " + bytes);
+      }
+      this.bulkUploadLimitBytes = bytes;
+      return this;
     }
 
     /**
-     * {@code http://127.0.0.1:<port>}, the login host (plays {@code https://login.salesforce.com}). The identity
-     * URLs ({@code id}) and accepted JWT audiences use it.
+     * Rows in a Bulk API 2.0 query results page when the request has no {@code maxRecords}.
      *
-     * @return the login URL, without a trailing slash
+     * @param rows 1 to 10,000,000; default 50,000
+     * @return this
      */
-    public String loginUrl() {
-        return "http://127.0.0.1:" + port();
+    public Builder bulkQueryPageSize(int rows) {
+      if (rows < 1 || rows > 10_000_000) {
+        throw new IllegalArgumentException("bulkQueryPageSize must be 1..10000000: " + rows);
+      }
+      this.bulkQueryPageSize = rows;
+      return this;
     }
 
     /**
-     * {@code http://localhost:<port>}, the org's My Domain (plays {@code https://MyDomain.my.salesforce.com}); the
-     * only origin where the client-credentials grant works, and the default {@link #instanceUrl()}.
+     * Bulk API 2.0 allocations per 24 hours of the clock: query jobs ({@code DailyBulkV2QueryJobs}) and ingest
+     * records; beyond them job creation (query) or closing (ingest) gets 400 {@code ExceededQuota}.
      *
-     * @return the My Domain URL, without a trailing slash
+     * @param queryJobs at least 1; default 10,000
+     * @param ingestRecords at least 1; default 150,000,000
+     * @return this
      */
-    public String myDomainUrl() {
-        return "http://" + myDomainHost();
-    }
-
-    String myDomainHost() {
-        return "localhost:" + port();
+    public Builder bulkDailyLimits(long queryJobs, long ingestRecords) {
+      if (queryJobs < 1 || ingestRecords < 1) {
+        throw new IllegalArgumentException("bulk daily limits must be at least 1");
+      }
+      this.bulkQueryJobsPerDay = queryJobs;
+      this.bulkIngestRecordsPerDay = ingestRecords;
+      return this;
     }
 
     /**
-     * The {@code instance_url} that token responses and SOAP login carry now.
+     * The clock for sessions, cursors, login rate, {@code issued_at} and JWT {@code exp}.
      *
-     * @return by default {@link #myDomainUrl()}
+     * @param clock default {@link Clock#systemUTC()}; a {@link MutableClock} lets tests move time
+     * @return this
      */
-    public String instanceUrl() {
-        String url = instanceUrl;
-        return url != null ? url : myDomainUrl();
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
     }
 
     /**
-     * Makes future token responses and SOAP logins carry {@code origin} as {@code instance_url} (sessions keep
-     * working on any origin of this server). Use {@link #loginUrl()} and {@link #myDomainUrl()} to switch between
-     * two origins that both reach this org.
+     * The port to bind on 127.0.0.1.
      *
-     * @param origin an {@code http://} or {@code https://} URL without a path; a trailing slash is dropped
+     * @param port 0 (the default) for an ephemeral port, or 1 to 65535
+     * @return this
      */
-    public void moveInstance(String origin) {
-        Objects.requireNonNull(origin, "origin");
-        String trimmed = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
-        if (!trimmed.matches("https?://[^/?#\\s]+")) {
-            throw new IllegalArgumentException("origin must be scheme://host[:port]: " + origin);
-        }
-        instanceUrl = trimmed;
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
     }
 
-    // ---- identity ----
-
     /**
-     * What a client needs for every grant, as of now: after {@link #sandboxRefresh()} or
-     * {@link #changePassword(String)} it reflects the new values.
+     * How many Accounts exist at start. They are computed from their number on demand, so a million cost no
+     * memory until written. Each has Id, Name (a word and the number: {@code Account 000001}, {@code Birch
+     * 000002}, … ten words in turn, four of them starting with "A" or "a"), Industry, AnnualRevenue,
+     * NumberOfEmployees, External_Id__c ({@code EXT-00000123}), OwnerId (one of four generated Users, so SOQL
+     * can select {@code Owner.Name}), CreatedDate and IsDeleted.
      *
-     * @return the credentials; {@code toString()} redacts the secrets
+     * @param accounts 0 to 100,000,000; default 10,000
+     * @return this
      */
-    public Credentials credentials() {
-        KeyMaterial keys = KeyMaterial.shared();
-        return new Credentials(auth.clientId, auth.clientSecret, auth.username, auth.password, auth.securityToken,
-                auth.initialRefreshToken, keys.privateKeyPem, keys.publicKeyPem);
+    public Builder accounts(long accounts) {
+      if (accounts < 0 || accounts > 100_000_000L) {
+        throw new IllegalArgumentException("accounts must be 0..100000000: " + accounts);
+      }
+      this.accounts = accounts;
+      return this;
     }
 
     /**
-     * Simulates a new OAuth approval (a web-server flow) for the user and the current client. Each connected app
-     * allows five live approvals per user: the sixth revokes the oldest (its refresh tokens and sessions).
+     * The inactivity timeout of sessions: a session dies once {@code now - lastActivity >= timeout}.
      *
-     * @return the new refresh token
+     * @param timeout at least 1 ms; default 2 hours (Salesforce allows 15 min to 24 h)
+     * @return this
      */
-    public String issueRefreshToken() {
-        return auth.approve();
+    public Builder sessionTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
+        throw new IllegalArgumentException("sessionTimeout must be at least 1 ms: " + timeout);
+      }
+      this.sessionTimeout = timeout;
+      return this;
     }
 
     /**
-     * The 18-character org Id.
+     * Salesforce's documented quirk: a call only moves a session's last-activity time once at least half the
+     * timeout has passed since it was last moved.
      *
-     * @return the org Id
+     * @param on default false (every call resets the timer)
+     * @return this
      */
-    public String orgId() {
-        return auth.orgId18;
+    public Builder halfTimeoutQuirk(boolean on) {
+      this.halfTimeoutQuirk = on;
+      return this;
     }
 
     /**
-     * The 18-character Id of the org's user.
+     * Refresh token rotation: every refresh returns a new refresh token and invalidates the presented one;
+     * presenting a rotated-out token again revokes the current one and all sessions of that approval.
      *
-     * @return the user Id
+     * @param on default false (refreshes return no refresh token)
+     * @return this
      */
-    public String userId() {
-        return auth.userId18;
+    public Builder refreshTokenRotation(boolean on) {
+      this.refreshTokenRotation = on;
+      return this;
     }
 
     /**
-     * The newest API version served, e.g. {@code 67.0}.
+     * Who may continue a query cursor.
      *
-     * @return the version
+     * @param mode default {@link CursorMode#USER}
+     * @return this
      */
-    public String apiVersion() {
-        return apiVersion;
+    public Builder cursorMode(CursorMode mode) {
+      this.cursorMode = Objects.requireNonNull(mode, "mode");
+      return this;
     }
 
     /**
-     * The clock the org reads.
+     * How long a query cursor lives after the query ran; later its pages get 400 {@code INVALID_QUERY_LOCATOR}.
      *
-     * @return the injected clock
+     * @param lifetime positive; default 2 days
+     * @return this
      */
-    public Clock clock() {
-        return clock;
+    public Builder cursorLifetime(Duration lifetime) {
+      Objects.requireNonNull(lifetime, "lifetime");
+      if (lifetime.isZero() || lifetime.isNegative()) {
+        throw new IllegalArgumentException("cursorLifetime must be positive: " + lifetime);
+      }
+      this.cursorLifetime = lifetime;
+      return this;
     }
 
     /**
-     * The inactivity timeout of every session.
+     * The daily API allocation. Every authenticated REST call (except the versions list) and SOAP call counts;
+     * at the limit they get 403 {@code REQUEST_LIMIT_EXCEEDED}.
      *
-     * @return the timeout
+     * @param max at least 1; default 100,000
+     * @return this
      */
-    public Duration sessionTimeout() {
-        return sessionTimeout;
+    public Builder dailyApiLimit(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("dailyApiLimit must be at least 1: " + max);
+      }
+      this.dailyApiLimit = max;
+      return this;
     }
 
     /**
-     * Sessions alive right now (timed-out ones are counted as expired first).
+     * Successful logins (token grants and SOAP logins) allowed per user in any sliding hour of the clock; the
+     * next gets {@code invalid_grant} "login rate exceeded".
      *
-     * @return the number of live sessions
+     * @param logins at least 1; default 3,600
+     * @return this
      */
-    public int liveSessions() {
-        return auth.liveSessions();
-    }
-
-    // ---- controls ----
-
-    /** Kills every session (access token); refresh tokens stay valid. Same as {@link #restartInstance()}. */
-    public void expireAllSessions() {
-        auth.expireAllSessions();
+    public Builder loginsPerHour(int logins) {
+      if (logins < 1) {
+        throw new IllegalArgumentException("loginsPerHour must be at least 1: " + logins);
+      }
+      this.loginsPerHour = logins;
+      return this;
     }
 
     /**
-     * Kills one session.
+     * Real time the token endpoint holds each token request before answering (on a timer, never blocking a
+     * thread). A refresh token stays "in flight" meanwhile, so concurrent refreshes with it are observable.
      *
-     * @param accessToken the access token (or SOAP session Id)
-     * @return whether a live session was killed
+     * @param latency zero (the default) up to 1 minute
+     * @return this
      */
-    public boolean expireSession(String accessToken) {
-        return auth.expireSession(Objects.requireNonNull(accessToken, "accessToken"));
-    }
-
-    /** An instance restart or upgrade: every session dies, as with {@link #expireAllSessions()}. */
-    public void restartInstance() {
-        auth.expireAllSessions();
+    public Builder tokenLatency(Duration latency) {
+      Objects.requireNonNull(latency, "latency");
+      if (latency.isNegative() || latency.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("tokenLatency must be 0..1 minute: " + latency);
+      }
+      this.tokenLatency = latency;
+      return this;
     }
 
     /**
-     * Revokes every refresh token and the sessions they issued; refreshing then fails with {@code invalid_grant}
-     * "expired access/refresh token". Sessions from the password, JWT, client-credentials grants and SOAP login
-     * stay alive.
-     */
-    public void revokeRefreshTokens() {
-        auth.revokeRefreshTokens();
-    }
-
-    /**
-     * Changes the user's password. The password grant and SOAP login with the old one fail ("authentication
-     * failure", {@code INVALID_LOGIN}); every refresh token is revoked with its sessions ("expired access/refresh
-     * token"). {@link #credentials()} reports the new password.
+     * The newest API version; {@code GET /services/data/} lists v31.0 up to it, and paths under other versions
+     * get 404.
      *
-     * @param newPassword the new password (without the security token)
+     * @param version like {@code "67.0"}, at least {@code "31.0"}; default {@code "67.0"}
+     * @return this
      */
-    public void changePassword(String newPassword) {
-        Objects.requireNonNull(newPassword, "newPassword");
-        if (newPassword.isEmpty()) {
-            throw new IllegalArgumentException("newPassword must not be empty");
-        }
-        auth.changePassword(newPassword);
+    public Builder apiVersion(String version) {
+      Objects.requireNonNull(version, "version");
+      Matcher m = API_VERSION.matcher(version);
+      if (!m.matches() || Integer.parseInt(m.group(1)) < OLDEST_API_VERSION) {
+        throw new IllegalArgumentException("apiVersion must look like 67.0 and be at least 31.0: "
+            + version);
+      }
+      this.apiVersion = version;
+      return this;
     }
 
     /**
-     * A sandbox refresh: the connected app gets a new client id and secret (the old id now gets
-     * {@code invalid_client_id}), every refresh token and session dies, and a new approval is issued into
-     * {@link #credentials()}. Records are kept, so the ledger still shows what ran before.
-     */
-    public void sandboxRefresh() {
-        auth.sandboxRefresh();
-    }
-
-    /**
-     * Login IP restrictions. On: the token endpoint answers {@code invalid_grant} "ip restricted", SOAP login
-     * {@code INVALID_LOGIN}, and API calls 401 "Session expired or invalid" (sessions are not killed: switching it
-     * off makes them usable again).
+     * Builds the org (not yet listening: call {@link FakeOrg#start()}).
      *
-     * @param on whether the caller's IP is refused
+     * @return the org
      */
-    public void ipRestricted(boolean on) {
-        auth.ipRestricted = on;
+    public FakeOrg build() {
+      return new FakeOrg(this);
     }
-
-    /**
-     * A session-security policy the sessions do not meet. On: REST calls with a live session get 401
-     * {@code [{"message":"This session is not valid for use with the REST API","errorCode":"INVALID_SESSION_ID"}]},
-     * which refreshing cannot fix.
-     *
-     * @param on whether the policy refuses REST
-     */
-    public void restPolicyRestricted(boolean on) {
-        auth.restPolicyRestricted = on;
-    }
-
-    /**
-     * Activates or deactivates the user. Deactivating kills every session; the token endpoint then answers
-     * {@code invalid_grant} "inactive user" and SOAP login {@code INVALID_LOGIN}.
-     *
-     * @param active whether the user is active
-     */
-    public void userActive(boolean active) {
-        auth.userActive(active);
-    }
-
-    /**
-     * Whether the user is pre-authorized for the connected app. Off: the JWT bearer grant answers
-     * {@code invalid_grant} "user hasn't approved this consumer".
-     *
-     * @param approved whether the JWT bearer flow is allowed
-     */
-    public void jwtUserApproved(boolean approved) {
-        auth.jwtUserApproved = approved;
-    }
-
-    /**
-     * Sets the daily API allocation (the M of {@code api-usage=N/M}).
-     *
-     * @param max at least 1
-     */
-    public void dailyApiLimit(long max) {
-        if (max < 1) {
-            throw new IllegalArgumentException("max must be at least 1: " + max);
-        }
-        dailyApiLimit = max;
-    }
-
-    /**
-     * Sets the daily API usage (the N of {@code api-usage=N/M}); at N ≥ M API calls get 403
-     * {@code REQUEST_LIMIT_EXCEEDED}.
-     *
-     * @param used zero or more
-     */
-    public void apiUsage(long used) {
-        if (used < 0) {
-            throw new IllegalArgumentException("used must not be negative: " + used);
-        }
-        apiUsage.set(used);
-    }
-
-    /**
-     * How fast Bulk API 2.0 jobs run on the org's clock, for jobs closed (ingest) or created (query) from now on.
-     * 0 keeps them {@code InProgress} until this is raised again and a new job is started: a job that never ends.
-     *
-     * @param recordsPerSecond 0 or more
-     */
-    public void bulkRecordsPerSecond(long recordsPerSecond) {
-        if (recordsPerSecond < 0) {
-            throw new IllegalArgumentException("recordsPerSecond must not be negative: " + recordsPerSecond);
-        }
-        bulkRecordsPerSecond = recordsPerSecond;
-    }
-
-    /**
-     * Turns off every switch and fault: clears {@link #faults()}, lifts IP and REST-policy restrictions,
-     * reactivates the user and JWT approval, restores the configured daily limit and bulk processing rate, and sets
-     * usage to 0. Sessions, tokens, records and counters are kept. {@link FakeOrgExtension} calls this before each test.
-     */
-    public void resetControls() {
-        faults.clear();
-        auth.ipRestricted = false;
-        auth.restPolicyRestricted = false;
-        auth.userActive = true;
-        auth.jwtUserApproved = true;
-        dailyApiLimit = configuredDailyApiLimit;
-        apiUsage.set(0);
-        bulkRecordsPerSecond = configuredBulkRecordsPerSecond;
-        concurrency.configureDefaults();
-        restEndpoint.apex.clear();
-    }
-
-    /**
-     * The fault plan; rules added there apply from the next request on.
-     *
-     * @return this org's faults
-     */
-    public Faults faults() {
-        return faults;
-    }
-
-    /**
-     * Salesforce's limit on concurrent long-running requests: while {@code limit} API requests have each been
-     * running for {@code threshold} or longer, a new one gets {@code 403 REQUEST_LIMIT_EXCEEDED}
-     * ({@code ConcurrentPerOrgLongTxn Limit exceeded.}) and does not run. Default 25 requests of 20 s (a
-     * production org; Developer Edition allows 5). A short threshold lets a test act it out with slow endpoints.
-     */
-    public void concurrentLongRunningLimit(int limit, Duration threshold) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1: " + limit);
-        }
-        Objects.requireNonNull(threshold, "threshold");
-        concurrency.configure(limit, threshold);
-    }
-
-    /**
-     * Makes the next Composite or Composite Batch call find its session dead from subrequest {@code index}
-     * (0-based) on: those subrequests answer {@code 401 INVALID_SESSION_ID} inside the HTTP 200 (with
-     * {@code allOrNone}, the others report the rollback), and the session is expired afterwards.
-     */
-    public void sessionDiesInComposite(int index) {
-        if (index < 0 || index >= FakeComposite.MAX_SUBREQUESTS) {
-            throw new IllegalArgumentException("index must be 0..24: " + index);
-        }
-        restEndpoint.composite().killSessionAt(index);
-    }
-
-    /**
-     * Serves an Apex REST resource at {@code /services/apexrest/{mapping}} for {@code method}: {@code handler}
-     * receives the request body (JSON text, empty for none) and returns the response body (JSON; empty for 204).
-     * Requests are authenticated and counted like any API call. Replaces a handler for the same method and
-     * mapping; {@link #resetControls()} removes them all.
-     */
-    public void apexRest(String method, String mapping, java.util.function.UnaryOperator<String> handler) {
-        Objects.requireNonNull(method, "method");
-        Objects.requireNonNull(mapping, "mapping");
-        Objects.requireNonNull(handler, "handler");
-        restEndpoint.apex.register(method, mapping, handler);
-    }
-
-    /** The most API requests the org has had in flight at once since start or {@link #resetStats()}. */
-    public int maxConcurrentApiRequests() {
-        return concurrency.maxSeen();
-    }
-
-    /** API requests refused by the concurrent long-running limit since start or {@link #resetStats()}. */
-    public long longRunningRejections() {
-        return concurrency.longRunningRejections();
-    }
-
-    // ---- counters and data ----
-
-    /**
-     * A snapshot of the counters (sessions that timed out unseen are counted first).
-     *
-     * @return the counters
-     */
-    public FakeOrgStats stats() {
-        auth.sweep();
-        return counters.snapshot(apiUsage.get(), dailyApiLimit);
-    }
-
-    /** Zeroes every counter of {@link #stats()} except the daily API usage. */
-    public void resetStats() {
-        counters.reset();
-        concurrency.reset();
-    }
-
-    /**
-     * What the API did to one sObject type.
-     *
-     * @param sobject a type name in any case, e.g. {@code Account}
-     * @return a snapshot of its ledger
-     * @throws IllegalArgumentException for an unknown type
-     */
-    public SObjectLedger ledger(String sobject) {
-        return data.ledger(type(sobject));
-    }
-
-    /**
-     * The records created through the API, in creation order, with their current field values (deleted ones
-     * carry {@code IsDeleted=true}). Generated Accounts are not included: use {@link #record(String, String)}.
-     *
-     * @param sobject a type name in any case
-     * @return unmodifiable maps of field name to value (String, Number, Boolean or null)
-     * @throws IllegalArgumentException for an unknown type
-     */
-    public List<Map<String, Object>> records(String sobject) {
-        return data.createdRecords(type(sobject));
-    }
-
-    /**
-     * Any record, generated or created, deleted ones included.
-     *
-     * @param sobject a type name in any case
-     * @param id a 15- or 18-character Id
-     * @return the record's current fields, or empty if there is no such record
-     */
-    public Optional<Map<String, Object>> record(String sobject, String id) {
-        SObjectStore store = type(sobject);
-        long seq = store.seq(Objects.requireNonNull(id, "id"));
-        return seq < 0 ? Optional.empty() : Optional.of(DataStore.toMap(store.current(seq)));
-    }
-
-    /**
-     * Live (not deleted) records of a type.
-     *
-     * @param sobject a type name in any case
-     * @return the count
-     */
-    public long count(String sobject) {
-        SObjectStore store = type(sobject);
-        synchronized (data) {
-            return store.generated + store.created.size() - store.deleted.size();
-        }
-    }
-
-    /** How many records of a type are held in memory (created, or generated and then written). */
-    long materialized(String sobject) {
-        return type(sobject).overlay.size();
-    }
-
-    private SObjectStore type(String sobject) {
-        SObjectStore store = data.type(Objects.requireNonNull(sobject, "sobject"));
-        if (store == null) {
-            throw new IllegalArgumentException("unknown sObject type: " + sobject);
-        }
-        return store;
-    }
-
-    // ---- package-private plumbing ----
-
-    int apiMajor() {
-        return apiMajor;
-    }
-
-    CursorMode cursorMode() {
-        return cursorMode;
-    }
-
-    Duration cursorLifetime() {
-        return cursorLifetime;
-    }
-
-    long dailyApiLimit() {
-        return dailyApiLimit;
-    }
-
-    long bulkRecordsPerSecond() {
-        return bulkRecordsPerSecond;
-    }
-
-    long bulkUploadLimitBytes() {
-        return bulkUploadLimitBytes;
-    }
-
-    int bulkQueryPageSize() {
-        return bulkQueryPageSize;
-    }
-
-    long bulkQueryJobsPerDay() {
-        return bulkQueryJobsPerDay;
-    }
-
-    long bulkIngestRecordsPerDay() {
-        return bulkIngestRecordsPerDay;
-    }
-
-    long apiUsage() {
-        return apiUsage.get();
-    }
-
-    /** Counts one API call against the daily allocation: the new usage, or -1 if it is exhausted. */
-    long tryApiCall() {
-        while (true) {
-            long current = apiUsage.get();
-            if (current >= dailyApiLimit) {
-                return -1;
-            }
-            if (apiUsage.compareAndSet(current, current + 1)) {
-                return current + 1;
-            }
-        }
-    }
-
-    String limitInfo() {
-        return "api-usage=" + apiUsage.get() + "/" + dailyApiLimit;
-    }
-
-    // ---- request handling ----
-
-    private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-        return request.receive().aggregate().asByteArray().defaultIfEmpty(EMPTY)
-                .flatMap(body -> dispatch(new Request(request.method().name(), request.uri(),
-                        request.requestHeaders(), body)))
-                .onErrorResume(e -> {
-                    LOG.warn("FakeOrg failed to handle {} {}", request.method(), request.path(), e);
-                    return Mono.just(Reply.json(500, Fault.UNKNOWN_EXCEPTION_BODY));
-                })
-                .flatMap(reply -> send(reply, response));
-    }
-
-    private Mono<Reply> dispatch(Request r) {
-        String path = r.path;
-        if (path.startsWith("/__sim/")) {
-            return Mono.fromSupplier(() -> simEndpoint.handle(r));
-        }
-        Target target;
-        if (path.startsWith("/services/oauth2/") || path.startsWith("/id/")) {
-            target = Target.TOKEN;
-            tokenEndpoint.countArrival(r);
-        } else if (path.equals("/services/data") || path.startsWith("/services/data/")
-                || path.startsWith("/services/Soap/") || path.startsWith("/services/apexrest/")) {
-            target = Target.API;
-            counters.apiRequests.increment();
-        } else {
-            return Mono.just(Reply.json(404, RestEndpoint.NOT_FOUND_BODY));
-        }
-        Mono<Reply> run = Mono.defer(() -> execute(r, target));
-        Fault before = faults.pick(target, Phase.BEFORE);
-        if (before != null) {
-            counters.faultsInjected.increment();
-            if (before.kind() != Fault.Kind.LATENCY) {
-                return Mono.just(Reply.fault(before));
-            }
-            run = Mono.delay(before.latency()).then(run);
-        }
-        Mono<Reply> served = run.flatMap(reply -> afterExecution(reply, target));
-        return target == Target.API ? concurrency.track(served) : served;
-    }
-
-    private Mono<Reply> execute(Request r, Target target) {
-        if (target == Target.TOKEN) {
-            return tokenEndpoint.handle(r);
-        }
-        return Mono.fromSupplier(() -> r.path.startsWith("/services/Soap/") ? soapEndpoint.handle(r)
-                : restEndpoint.handle(r));
-    }
-
-    private Mono<Reply> afterExecution(Reply reply, Target target) {
-        if (!reply.executed) {
-            return Mono.just(reply);
-        }
-        Fault after = faults.pick(target, Phase.AFTER);
-        if (after == null) {
-            return Mono.just(reply);
-        }
-        counters.faultsInjected.increment();
-        if (after.kind() == Fault.Kind.LATENCY) {
-            return Mono.delay(after.latency()).thenReturn(reply);
-        }
-        return Mono.just(Reply.fault(after));
-    }
-
-    private static Mono<Void> send(Reply reply, HttpServerResponse response) {
-        switch (reply.kind) {
-            case CONNECTION_RESET -> {
-                response.withConnection(connection -> {
-                    connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-                    connection.channel().close();
-                });
-                return Mono.empty();
-            }
-            case TRUNCATED -> {
-                response.status(reply.status);
-                reply.headers.forEach(response::header);
-                response.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(reply.body.length * 4 + 64));
-                // Headers through Reactor Netty, then part of the body straight onto the channel, then close.
-                return response.sendHeaders().then().then(Mono.<Void>create(sink -> response.withConnection(c ->
-                        c.channel().writeAndFlush(Unpooled.wrappedBuffer(reply.body)).addListener(written -> {
-                            c.channel().close();
-                            sink.success();
-                        }))));
-            }
-            default -> {
-                response.status(reply.status);
-                reply.headers.forEach(response::header);
-                if (reply.status == 204) {
-                    return response.send();
-                }
-                response.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(reply.body.length));
-                return reply.body.length == 0 ? response.send()
-                        : response.sendByteArray(Mono.just(reply.body)).then();
-            }
-        }
-    }
-
-    @Override
-    public String toString() {
-        int p = port;
-        return "FakeOrg[" + (p < 0 ? "not started" : loginUrl()) + ", API v" + apiVersion + "]";
-    }
-
-    /**
-     * Options for a {@link FakeOrg}. Every option has a default; invalid values fail in the setter.
-     */
-    public static final class Builder {
-
-        private Clock clock = Clock.systemUTC();
-        private int port;
-        private long accounts = 10_000;
-        private Duration sessionTimeout = Duration.ofHours(2);
-        private boolean halfTimeoutQuirk;
-        private boolean refreshTokenRotation;
-        private CursorMode cursorMode = CursorMode.USER;
-        private Duration cursorLifetime = Duration.ofDays(2);
-        private long dailyApiLimit = 100_000;
-        private int loginsPerHour = 3600;
-        private Duration tokenLatency = Duration.ZERO;
-        private String apiVersion = "67.0";
-        private long bulkRecordsPerSecond = 10_000;
-        private long bulkUploadLimitBytes = 150L * 1024 * 1024;
-        private int bulkQueryPageSize = 50_000;
-        private long bulkQueryJobsPerDay = 10_000;
-        private long bulkIngestRecordsPerDay = 150_000_000;
-
-        private Builder() {
-        }
-
-        /**
-         * How fast Bulk API 2.0 jobs run, in records per second of the org's {@link #clock(Clock)}: an ingest job
-         * closed at t has applied {@code (now - t) * rate} rows when looked at; a query job completes once
-         * {@code rows / rate} has passed. Also {@link FakeOrg#bulkRecordsPerSecond(long)}.
-         *
-         * @param recordsPerSecond 0 (jobs never finish) or more; default 10,000
-         * @return this
-         */
-        public Builder bulkRecordsPerSecond(long recordsPerSecond) {
-            if (recordsPerSecond < 0) {
-                throw new IllegalArgumentException("bulkRecordsPerSecond must not be negative: " + recordsPerSecond);
-            }
-            this.bulkRecordsPerSecond = recordsPerSecond;
-            return this;
-        }
-
-        /**
-         * The largest CSV one Bulk API 2.0 ingest upload may carry; larger uploads get 400 {@code ClientInputError}.
-         *
-         * @param bytes at least 1; default 150 MB, Salesforce's limit
-         * @return this
-         */
-        public Builder bulkUploadLimitBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("bulkUploadLimitBytes must be at least 1: " + bytes);
-            }
-            this.bulkUploadLimitBytes = bytes;
-            return this;
-        }
-
-        /**
-         * Rows in a Bulk API 2.0 query results page when the request has no {@code maxRecords}.
-         *
-         * @param rows 1 to 10,000,000; default 50,000
-         * @return this
-         */
-        public Builder bulkQueryPageSize(int rows) {
-            if (rows < 1 || rows > 10_000_000) {
-                throw new IllegalArgumentException("bulkQueryPageSize must be 1..10000000: " + rows);
-            }
-            this.bulkQueryPageSize = rows;
-            return this;
-        }
-
-        /**
-         * Bulk API 2.0 allocations per 24 hours of the clock: query jobs ({@code DailyBulkV2QueryJobs}) and ingest
-         * records; beyond them job creation (query) or closing (ingest) gets 400 {@code ExceededQuota}.
-         *
-         * @param queryJobs at least 1; default 10,000
-         * @param ingestRecords at least 1; default 150,000,000
-         * @return this
-         */
-        public Builder bulkDailyLimits(long queryJobs, long ingestRecords) {
-            if (queryJobs < 1 || ingestRecords < 1) {
-                throw new IllegalArgumentException("bulk daily limits must be at least 1");
-            }
-            this.bulkQueryJobsPerDay = queryJobs;
-            this.bulkIngestRecordsPerDay = ingestRecords;
-            return this;
-        }
-
-        /**
-         * The clock for sessions, cursors, login rate, {@code issued_at} and JWT {@code exp}.
-         *
-         * @param clock default {@link Clock#systemUTC()}; a {@link MutableClock} lets tests move time
-         * @return this
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * The port to bind on 127.0.0.1.
-         *
-         * @param port 0 (the default) for an ephemeral port, or 1 to 65535
-         * @return this
-         */
-        public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port must be 0..65535: " + port);
-            }
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * How many Accounts exist at start. They are computed from their number on demand, so a million cost no
-         * memory until written. Each has Id, Name (a word and the number: {@code Account 000001}, {@code Birch
-         * 000002}, … ten words in turn, four of them starting with "A" or "a"), Industry, AnnualRevenue,
-         * NumberOfEmployees, External_Id__c ({@code EXT-00000123}), OwnerId (one of four generated Users, so SOQL
-         * can select {@code Owner.Name}), CreatedDate and IsDeleted.
-         *
-         * @param accounts 0 to 100,000,000; default 10,000
-         * @return this
-         */
-        public Builder accounts(long accounts) {
-            if (accounts < 0 || accounts > 100_000_000L) {
-                throw new IllegalArgumentException("accounts must be 0..100000000: " + accounts);
-            }
-            this.accounts = accounts;
-            return this;
-        }
-
-        /**
-         * The inactivity timeout of sessions: a session dies once {@code now - lastActivity >= timeout}.
-         *
-         * @param timeout at least 1 ms; default 2 hours (Salesforce allows 15 min to 24 h)
-         * @return this
-         */
-        public Builder sessionTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
-                throw new IllegalArgumentException("sessionTimeout must be at least 1 ms: " + timeout);
-            }
-            this.sessionTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Salesforce's documented quirk: a call only moves a session's last-activity time once at least half the
-         * timeout has passed since it was last moved.
-         *
-         * @param on default false (every call resets the timer)
-         * @return this
-         */
-        public Builder halfTimeoutQuirk(boolean on) {
-            this.halfTimeoutQuirk = on;
-            return this;
-        }
-
-        /**
-         * Refresh token rotation: every refresh returns a new refresh token and invalidates the presented one;
-         * presenting a rotated-out token again revokes the current one and all sessions of that approval.
-         *
-         * @param on default false (refreshes return no refresh token)
-         * @return this
-         */
-        public Builder refreshTokenRotation(boolean on) {
-            this.refreshTokenRotation = on;
-            return this;
-        }
-
-        /**
-         * Who may continue a query cursor.
-         *
-         * @param mode default {@link CursorMode#USER}
-         * @return this
-         */
-        public Builder cursorMode(CursorMode mode) {
-            this.cursorMode = Objects.requireNonNull(mode, "mode");
-            return this;
-        }
-
-        /**
-         * How long a query cursor lives after the query ran; later its pages get 400 {@code INVALID_QUERY_LOCATOR}.
-         *
-         * @param lifetime positive; default 2 days
-         * @return this
-         */
-        public Builder cursorLifetime(Duration lifetime) {
-            Objects.requireNonNull(lifetime, "lifetime");
-            if (lifetime.isZero() || lifetime.isNegative()) {
-                throw new IllegalArgumentException("cursorLifetime must be positive: " + lifetime);
-            }
-            this.cursorLifetime = lifetime;
-            return this;
-        }
-
-        /**
-         * The daily API allocation. Every authenticated REST call (except the versions list) and SOAP call counts;
-         * at the limit they get 403 {@code REQUEST_LIMIT_EXCEEDED}.
-         *
-         * @param max at least 1; default 100,000
-         * @return this
-         */
-        public Builder dailyApiLimit(long max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("dailyApiLimit must be at least 1: " + max);
-            }
-            this.dailyApiLimit = max;
-            return this;
-        }
-
-        /**
-         * Successful logins (token grants and SOAP logins) allowed per user in any sliding hour of the clock; the
-         * next gets {@code invalid_grant} "login rate exceeded".
-         *
-         * @param logins at least 1; default 3,600
-         * @return this
-         */
-        public Builder loginsPerHour(int logins) {
-            if (logins < 1) {
-                throw new IllegalArgumentException("loginsPerHour must be at least 1: " + logins);
-            }
-            this.loginsPerHour = logins;
-            return this;
-        }
-
-        /**
-         * Real time the token endpoint holds each token request before answering (on a timer, never blocking a
-         * thread). A refresh token stays "in flight" meanwhile, so concurrent refreshes with it are observable.
-         *
-         * @param latency zero (the default) up to 1 minute
-         * @return this
-         */
-        public Builder tokenLatency(Duration latency) {
-            Objects.requireNonNull(latency, "latency");
-            if (latency.isNegative() || latency.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new IllegalArgumentException("tokenLatency must be 0..1 minute: " + latency);
-            }
-            this.tokenLatency = latency;
-            return this;
-        }
-
-        /**
-         * The newest API version; {@code GET /services/data/} lists v31.0 up to it, and paths under other versions
-         * get 404.
-         *
-         * @param version like {@code "67.0"}, at least {@code "31.0"}; default {@code "67.0"}
-         * @return this
-         */
-        public Builder apiVersion(String version) {
-            Objects.requireNonNull(version, "version");
-            Matcher m = API_VERSION.matcher(version);
-            if (!m.matches() || Integer.parseInt(m.group(1)) < OLDEST_API_VERSION) {
-                throw new IllegalArgumentException("apiVersion must look like 67.0 and be at least 31.0: "
-                        + version);
-            }
-            this.apiVersion = version;
-            return this;
-        }
-
-        /**
-         * Builds the org (not yet listening: call {@link FakeOrg#start()}).
-         *
-         * @return the org
-         */
-        public FakeOrg build() {
-            return new FakeOrg(this);
-        }
-    }
+  }
 }

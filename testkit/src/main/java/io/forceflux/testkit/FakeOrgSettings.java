@@ -23,59 +23,59 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface FakeOrgSettings {
 
-    /**
-     * Generated Accounts.
-     *
-     * @return default 10,000; see {@link FakeOrg.Builder#accounts(long)}
-     */
-    long accounts() default 10_000;
+  /**
+   * Generated Accounts.
+   *
+   * @return default 10,000; see {@link FakeOrg.Builder#accounts(long)}
+   */
+  long accounts() default 10_000;
 
-    /**
-     * Refresh token rotation.
-     *
-     * @return default false; see {@link FakeOrg.Builder#refreshTokenRotation(boolean)}
-     */
-    boolean rotation() default false;
+  /**
+   * Refresh token rotation.
+   *
+   * @return default false; see {@link FakeOrg.Builder#refreshTokenRotation(boolean)}
+   */
+  boolean rotation() default false;
 
-    /**
-     * Session inactivity timeout in milliseconds.
-     *
-     * @return default 7,200,000 (2 hours), at least 1; see {@link FakeOrg.Builder#sessionTimeout}
-     */
-    long sessionTimeoutMillis() default 7_200_000L;
+  /**
+   * Session inactivity timeout in milliseconds.
+   *
+   * @return default 7,200,000 (2 hours), at least 1; see {@link FakeOrg.Builder#sessionTimeout}
+   */
+  long sessionTimeoutMillis() default 7_200_000L;
 
-    /**
-     * The half-timeout last-activity quirk.
-     *
-     * @return default false; see {@link FakeOrg.Builder#halfTimeoutQuirk(boolean)}
-     */
-    boolean halfTimeoutQuirk() default false;
+  /**
+   * The half-timeout last-activity quirk.
+   *
+   * @return default false; see {@link FakeOrg.Builder#halfTimeoutQuirk(boolean)}
+   */
+  boolean halfTimeoutQuirk() default false;
 
-    /**
-     * Who may continue a query cursor.
-     *
-     * @return default {@link CursorMode#USER}
-     */
-    CursorMode cursorMode() default CursorMode.USER;
+  /**
+   * Who may continue a query cursor.
+   *
+   * @return default {@link CursorMode#USER}
+   */
+  CursorMode cursorMode() default CursorMode.USER;
 
-    /**
-     * Real-time latency of the token endpoint in milliseconds.
-     *
-     * @return default 0; see {@link FakeOrg.Builder#tokenLatency}
-     */
-    long tokenLatencyMillis() default 0;
+  /**
+   * Real-time latency of the token endpoint in milliseconds.
+   *
+   * @return default 0; see {@link FakeOrg.Builder#tokenLatency}
+   */
+  long tokenLatencyMillis() default 0;
 
-    /**
-     * Daily API allocation.
-     *
-     * @return default 100,000
-     */
-    long dailyApiLimit() default 100_000;
+  /**
+   * Daily API allocation.
+   *
+   * @return default 100,000
+   */
+  long dailyApiLimit() default 100_000;
 
-    /**
-     * Logins per user per hour.
-     *
-     * @return default 3,600
-     */
-    int loginsPerHour() default 3600;
+  /**
+   * Logins per user per hour.
+   *
+   * @return default 3,600
+   */
+  int loginsPerHour() default 3600;
 }

@@ -40,68 +40,68 @@ import java.util.TreeMap;
  * @param bulkJobsCreated Bulk API 2.0 jobs created, ingest and query
  */
 public record FakeOrgStats(long tokenRequests, Map<String, Long> tokenRequestsByGrant,
-        Map<String, Long> tokenOutcomes, long concurrentRefreshRejected, long familyRevocations,
-        long introspectRequests, long revokeRequests, long soapLogins, long apiRequests, long unauthorized401,
-        long requestsExecuted, long recordsCreated, long recordsUpdated, long recordsDeleted, long sessionsCreated,
-        long sessionsExpired, long faultsInjected, long apiUsage, long dailyApiLimit, long bulkRequests,
-        long bulkJobsCreated) {
+    Map<String, Long> tokenOutcomes, long concurrentRefreshRejected, long familyRevocations,
+    long introspectRequests, long revokeRequests, long soapLogins, long apiRequests, long unauthorized401,
+    long requestsExecuted, long recordsCreated, long recordsUpdated, long recordsDeleted, long sessionsCreated,
+    long sessionsExpired, long faultsInjected, long apiUsage, long dailyApiLimit, long bulkRequests,
+    long bulkJobsCreated) {
 
-    /**
-     * Copies the maps, sorted by key, so the snapshot cannot change.
-     *
-     * @param tokenRequests see the record description
-     * @param tokenRequestsByGrant see the record description
-     * @param tokenOutcomes see the record description
-     * @param concurrentRefreshRejected see the record description
-     * @param familyRevocations see the record description
-     * @param introspectRequests see the record description
-     * @param revokeRequests see the record description
-     * @param soapLogins see the record description
-     * @param apiRequests see the record description
-     * @param unauthorized401 see the record description
-     * @param requestsExecuted see the record description
-     * @param recordsCreated see the record description
-     * @param recordsUpdated see the record description
-     * @param recordsDeleted see the record description
-     * @param sessionsCreated see the record description
-     * @param sessionsExpired see the record description
-     * @param faultsInjected see the record description
-     * @param apiUsage see the record description
-     * @param dailyApiLimit see the record description
-     * @param bulkRequests see the record description
-     * @param bulkJobsCreated see the record description
-     */
-    public FakeOrgStats {
-        tokenRequestsByGrant = Collections.unmodifiableMap(new TreeMap<>(tokenRequestsByGrant));
-        tokenOutcomes = Collections.unmodifiableMap(new TreeMap<>(tokenOutcomes));
-    }
+  /**
+   * Copies the maps, sorted by key, so the snapshot cannot change.
+   *
+   * @param tokenRequests see the record description
+   * @param tokenRequestsByGrant see the record description
+   * @param tokenOutcomes see the record description
+   * @param concurrentRefreshRejected see the record description
+   * @param familyRevocations see the record description
+   * @param introspectRequests see the record description
+   * @param revokeRequests see the record description
+   * @param soapLogins see the record description
+   * @param apiRequests see the record description
+   * @param unauthorized401 see the record description
+   * @param requestsExecuted see the record description
+   * @param recordsCreated see the record description
+   * @param recordsUpdated see the record description
+   * @param recordsDeleted see the record description
+   * @param sessionsCreated see the record description
+   * @param sessionsExpired see the record description
+   * @param faultsInjected see the record description
+   * @param apiUsage see the record description
+   * @param dailyApiLimit see the record description
+   * @param bulkRequests see the record description
+   * @param bulkJobsCreated see the record description
+   */
+  public FakeOrgStats {
+    tokenRequestsByGrant = Collections.unmodifiableMap(new TreeMap<>(tokenRequestsByGrant));
+    tokenOutcomes = Collections.unmodifiableMap(new TreeMap<>(tokenOutcomes));
+  }
 
-    /**
-     * Token requests with one grant type.
-     *
-     * @param grant a grant key such as {@code refresh_token}
-     * @return the count, 0 if none
-     */
-    public long tokenRequests(String grant) {
-        return tokenRequestsByGrant.getOrDefault(grant, 0L);
-    }
+  /**
+   * Token requests with one grant type.
+   *
+   * @param grant a grant key such as {@code refresh_token}
+   * @return the count, 0 if none
+   */
+  public long tokenRequests(String grant) {
+    return tokenRequestsByGrant.getOrDefault(grant, 0L);
+  }
 
-    /**
-     * Token requests with one outcome.
-     *
-     * @param outcome an outcome key such as {@code success} or {@code expiredRefreshToken}
-     * @return the count, 0 if none
-     */
-    public long tokenOutcome(String outcome) {
-        return tokenOutcomes.getOrDefault(outcome, 0L);
-    }
+  /**
+   * Token requests with one outcome.
+   *
+   * @param outcome an outcome key such as {@code success} or {@code expiredRefreshToken}
+   * @return the count, 0 if none
+   */
+  public long tokenOutcome(String outcome) {
+    return tokenOutcomes.getOrDefault(outcome, 0L);
+  }
 
-    /**
-     * Successful token requests.
-     *
-     * @return {@code tokenOutcome("success")}
-     */
-    public long tokenSuccesses() {
-        return tokenOutcome("success");
-    }
+  /**
+   * Successful token requests.
+   *
+   * @return {@code tokenOutcome("success")}
+   */
+  public long tokenSuccesses() {
+    return tokenOutcome("success");
+  }
 }

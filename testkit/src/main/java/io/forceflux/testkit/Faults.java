@@ -19,108 +19,108 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Faults {
 
-    private final List<Rule> rules = new ArrayList<>();
+  private final List<Rule> rules = new ArrayList<>();
 
-    Faults() {
+  Faults() {
+  }
+
+  /**
+   * Injects {@code fault} into the next {@code count} requests that {@code target} covers.
+   *
+   * @param count at least 1
+   * @param target which requests
+   * @param fault what happens to them
+   * @return this
+   */
+  public Faults next(int count, Target target, Fault fault) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1: " + count);
     }
+    add(new Rule(Objects.requireNonNull(target, "target"), Objects.requireNonNull(fault, "fault"), count, 1.0,
+        null));
+    return this;
+  }
 
-    /**
-     * Injects {@code fault} into the next {@code count} requests that {@code target} covers.
-     *
-     * @param count at least 1
-     * @param target which requests
-     * @param fault what happens to them
-     * @return this
-     */
-    public Faults next(int count, Target target, Fault fault) {
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be at least 1: " + count);
+  /**
+   * Injects {@code fault} into a pseudo-random share of the requests that {@code target} covers, until cleared.
+   *
+   * @param fraction the share, greater than 0 and at most 1
+   * @param seed seeds the choice, so a run can be repeated
+   * @param target which requests
+   * @param fault what happens to them
+   * @return this
+   */
+  public Faults fraction(double fraction, long seed, Target target, Fault fault) {
+    if (!(fraction > 0.0 && fraction <= 1.0)) {
+      throw new IllegalArgumentException("fraction must be in (0, 1]: " + fraction);
+    }
+    add(new Rule(Objects.requireNonNull(target, "target"), Objects.requireNonNull(fault, "fault"), -1, fraction,
+        new SplittableRandom(seed)));
+    return this;
+  }
+
+  /** Removes every rule. */
+  public synchronized void clear() {
+    rules.clear();
+  }
+
+  /**
+   * How many rules are still active.
+   *
+   * @return the number of rules
+   */
+  public synchronized int active() {
+    return rules.size();
+  }
+
+  private synchronized void add(Rule rule) {
+    rules.add(rule);
+  }
+
+  synchronized @Nullable Fault pick(Target requestTarget, Phase phase) {
+    for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
+      Rule rule = it.next();
+      if (rule.fault.phase() != phase
+          || (rule.target != Target.ANY && rule.target != requestTarget)) {
+        continue;
+      }
+      if (rule.random == null) {
+        rule.remaining--;
+        if (rule.remaining <= 0) {
+          it.remove();
         }
-        add(new Rule(Objects.requireNonNull(target, "target"), Objects.requireNonNull(fault, "fault"), count, 1.0,
-                null));
-        return this;
+        return rule.fault;
+      }
+      if (rule.random.nextDouble() < rule.fraction) {
+        return rule.fault;
+      }
     }
+    return null;
+  }
 
-    /**
-     * Injects {@code fault} into a pseudo-random share of the requests that {@code target} covers, until cleared.
-     *
-     * @param fraction the share, greater than 0 and at most 1
-     * @param seed seeds the choice, so a run can be repeated
-     * @param target which requests
-     * @param fault what happens to them
-     * @return this
-     */
-    public Faults fraction(double fraction, long seed, Target target, Fault fault) {
-        if (!(fraction > 0.0 && fraction <= 1.0)) {
-            throw new IllegalArgumentException("fraction must be in (0, 1]: " + fraction);
-        }
-        add(new Rule(Objects.requireNonNull(target, "target"), Objects.requireNonNull(fault, "fault"), -1, fraction,
-                new SplittableRandom(seed)));
-        return this;
-    }
+  @Override
+  public synchronized String toString() {
+    return "Faults" + rules;
+  }
 
-    /** Removes every rule. */
-    public synchronized void clear() {
-        rules.clear();
-    }
+  private static final class Rule {
+    final Target target;
+    final Fault fault;
+    int remaining;
+    final double fraction;
+    final @Nullable SplittableRandom random;
 
-    /**
-     * How many rules are still active.
-     *
-     * @return the number of rules
-     */
-    public synchronized int active() {
-        return rules.size();
-    }
-
-    private synchronized void add(Rule rule) {
-        rules.add(rule);
-    }
-
-    synchronized @Nullable Fault pick(Target requestTarget, Phase phase) {
-        for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
-            Rule rule = it.next();
-            if (rule.fault.phase() != phase
-                    || (rule.target != Target.ANY && rule.target != requestTarget)) {
-                continue;
-            }
-            if (rule.random == null) {
-                rule.remaining--;
-                if (rule.remaining <= 0) {
-                    it.remove();
-                }
-                return rule.fault;
-            }
-            if (rule.random.nextDouble() < rule.fraction) {
-                return rule.fault;
-            }
-        }
-        return null;
+    Rule(Target target, Fault fault, int remaining, double fraction, @Nullable SplittableRandom random) {
+      this.target = target;
+      this.fault = fault;
+      this.remaining = remaining;
+      this.fraction = fraction;
+      this.random = random;
     }
 
     @Override
-    public synchronized String toString() {
-        return "Faults" + rules;
+    public String toString() {
+      return (random == null ? "next " + remaining : "fraction " + fraction) + " " + target + " " + fault;
     }
-
-    private static final class Rule {
-        final Target target;
-        final Fault fault;
-        int remaining;
-        final double fraction;
-        final @Nullable SplittableRandom random;
-
-        Rule(Target target, Fault fault, int remaining, double fraction, @Nullable SplittableRandom random) {
-            this.target = target;
-            this.fault = fault;
-            this.remaining = remaining;
-            this.fraction = fraction;
-            this.random = random;
-        }
-
-        @Override
-        public String toString() {
-            return (random == null ? "next " + remaining : "fraction " + fraction) + " " + target + " " + fault;
-        }
-    }
+  }
 }

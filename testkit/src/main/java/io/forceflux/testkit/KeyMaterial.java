@@ -12,36 +12,36 @@ import java.util.Base64;
  */
 final class KeyMaterial {
 
-    private static final class Holder {
-        static final KeyMaterial INSTANCE = generate();
-    }
+  private static final class Holder {
+    static final KeyMaterial INSTANCE = generate();
+  }
 
-    final PublicKey publicKey;
-    final String privateKeyPem;
-    final String publicKeyPem;
+  final PublicKey publicKey;
+  final String privateKeyPem;
+  final String publicKeyPem;
 
-    private KeyMaterial(KeyPair pair) {
-        this.publicKey = pair.getPublic();
-        this.privateKeyPem = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
-        this.publicKeyPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
-    }
+  private KeyMaterial(KeyPair pair) {
+    this.publicKey = pair.getPublic();
+    this.privateKeyPem = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+    this.publicKeyPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
+  }
 
-    static KeyMaterial shared() {
-        return Holder.INSTANCE;
-    }
+  static KeyMaterial shared() {
+    return Holder.INSTANCE;
+  }
 
-    private static KeyMaterial generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return new KeyMaterial(generator.generateKeyPair());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK cannot generate RSA keys", e);
-        }
+  private static KeyMaterial generate() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return new KeyMaterial(generator.generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot generate RSA keys", e);
     }
+  }
 
-    private static String pem(String type, byte[] der) {
-        String base64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
-        return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
-    }
+  private static String pem(String type, byte[] der) {
+    String base64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
+  }
 }

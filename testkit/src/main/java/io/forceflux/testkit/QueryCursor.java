@@ -8,27 +8,27 @@ import java.time.Instant;
  */
 final class QueryCursor {
 
-    final String locator;
-    final QueryResult result;
-    final long total;
-    final Instant createdAt;
-    final String sessionToken;
-    final String userId;
-    final int batchSize;
+  final String locator;
+  final QueryResult result;
+  final long total;
+  final Instant createdAt;
+  final String sessionToken;
+  final String userId;
+  final int batchSize;
 
-    QueryCursor(String locator, QueryResult result, Instant createdAt, String sessionToken, String userId,
-            int batchSize) {
-        this.locator = locator;
-        this.result = result;
-        this.total = result.totalSize();
-        this.createdAt = createdAt;
-        this.sessionToken = sessionToken;
-        this.userId = userId;
-        this.batchSize = batchSize;
-    }
+  QueryCursor(String locator, QueryResult result, Instant createdAt, String sessionToken, String userId,
+      int batchSize) {
+    this.locator = locator;
+    this.result = result;
+    this.total = result.totalSize();
+    this.createdAt = createdAt;
+    this.sessionToken = sessionToken;
+    this.userId = userId;
+    this.batchSize = batchSize;
+  }
 
-    @Override
-    public String toString() {
-        return "QueryCursor[" + locator + ", " + result.store.name + ", total=" + total + "]";
-    }
+  @Override
+  public String toString() {
+    return "QueryCursor[" + locator + ", " + result.store.name + ", total=" + total + "]";
+  }
 }

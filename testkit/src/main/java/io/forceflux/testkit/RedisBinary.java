@@ -23,98 +23,98 @@ import org.jspecify.annotations.Nullable;
  */
 final class RedisBinary {
 
-    private static final String EMBEDDED_VERSION = "6.2.6-v5";
+  private static final String EMBEDDED_VERSION = "6.2.6-v5";
 
-    private static volatile @Nullable String resolved;
+  private static volatile @Nullable String resolved;
 
-    private RedisBinary() {
-    }
+  private RedisBinary() {
+  }
 
-    /** The binary's path; resolved, and announced with its version, on first use. */
-    static String path() {
-        String found = resolved;
+  /** The binary's path; resolved, and announced with its version, on first use. */
+  static String path() {
+    String found = resolved;
+    if (found == null) {
+      synchronized (RedisBinary.class) {
+        found = resolved;
         if (found == null) {
-            synchronized (RedisBinary.class) {
-                found = resolved;
-                if (found == null) {
-                    found = resolve();
-                    System.out.println("RedisServer: " + found + " (" + version(found) + ")");
-                    resolved = found;
-                }
-            }
+          found = resolve();
+          System.out.println("RedisServer: " + found + " (" + version(found) + ")");
+          resolved = found;
         }
-        return found;
+      }
     }
+    return found;
+  }
 
-    private static String resolve() {
-        String onPath = onPath("redis-server");
-        if (onPath != null) {
-            return onPath;
-        }
-        String resource = resourceName();
-        try (InputStream in = RedisBinary.class.getResourceAsStream("/" + resource)) {
-            if (in == null) {
-                throw new IllegalStateException("no redis-server on the PATH and no " + resource + " on the "
-                        + "classpath: add com.github.codemonstur:embedded-redis (test scope), or install Redis");
-            }
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "forceflux-redis");
-            Files.createDirectories(dir);
-            Path target = dir.resolve(resource);
-            if (Files.isExecutable(target)) {
-                return target.toString();
-            }
-            Path partial = Files.createTempFile(dir, resource, ".part");
-            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
-            try {
-                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException raced) {
-                Files.deleteIfExists(partial); // another JVM put the same bytes there first
-            }
-            return target.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not extract " + resource, e);
-        }
+  private static String resolve() {
+    String onPath = onPath("redis-server");
+    if (onPath != null) {
+      return onPath;
     }
+    String resource = resourceName();
+    try (InputStream in = RedisBinary.class.getResourceAsStream("/" + resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no redis-server on the PATH and no " + resource + " on the "
+            + "classpath: add com.github.codemonstur:embedded-redis (test scope), or install Redis");
+      }
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "forceflux-redis");
+      Files.createDirectories(dir);
+      Path target = dir.resolve(resource);
+      if (Files.isExecutable(target)) {
+        return target.toString();
+      }
+      Path partial = Files.createTempFile(dir, resource, ".part");
+      Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
+      try {
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException raced) {
+        Files.deleteIfExists(partial); // another JVM put the same bytes there first
+      }
+      return target.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not extract " + resource, e);
+    }
+  }
 
-    private static String resourceName() {
-        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        boolean arm = arch.equals("aarch64") || arch.equals("arm64");
-        if (os.contains("linux")) {
-            return arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-" + EMBEDDED_VERSION + "-linux-amd64";
-        }
-        if (os.contains("mac")) {
-            return "redis-server-" + EMBEDDED_VERSION + (arm ? "-darwin-arm64" : "-darwin-amd64");
-        }
-        throw new IllegalStateException("no embedded redis-server for " + os + "/" + arch + ": install Redis");
+  private static String resourceName() {
+    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    boolean arm = arch.equals("aarch64") || arch.equals("arm64");
+    if (os.contains("linux")) {
+      return arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-" + EMBEDDED_VERSION + "-linux-amd64";
     }
+    if (os.contains("mac")) {
+      return "redis-server-" + EMBEDDED_VERSION + (arm ? "-darwin-arm64" : "-darwin-amd64");
+    }
+    throw new IllegalStateException("no embedded redis-server for " + os + "/" + arch + ": install Redis");
+  }
 
-    private static @Nullable String onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
+  private static @Nullable String onPath(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
     }
+    for (String dir : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    return null;
+  }
 
-    private static String version(String binary) {
-        try {
-            Process p = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            p.waitFor(10, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            return "version unknown: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "version unknown";
-        }
+  private static String version(String binary) {
+    try {
+      Process p = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "version unknown: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "version unknown";
     }
+  }
 }

@@ -1,12 +1,12 @@
 package io.forceflux.core.error;
 
+import io.forceflux.core.auth.Xml;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.forceflux.core.auth.Xml;
 import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Document;
 import tools.jackson.core.JacksonException;
