@@ -91,13 +91,13 @@ final class BulkJobs {
   // ---- ingest ----
 
   private Reply createIngest(Request r, Session session, String v) {
-    JsonNode body = Json.parse(r.body);
+    JsonNode body = FakeJson.parse(r.body);
     if (body == null || !body.isObject()) {
       return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
     }
-    String object = Json.text(body, "object");
-    String operation = Json.text(body, "operation");
-    String externalId = Json.text(body, "externalIdFieldName");
+    String object = FakeJson.text(body, "object");
+    String operation = FakeJson.text(body, "operation");
+    String externalId = FakeJson.text(body, "externalIdFieldName");
     String contentType = textOr(body, "contentType", "CSV");
     String delimiter = textOr(body, "columnDelimiter", "COMMA");
     String lineEnding = textOr(body, "lineEnding", "LF");
@@ -125,14 +125,14 @@ final class BulkJobs {
     ingest.put(id, job);
     counters.bulkJobsCreated.increment();
     synchronized (job) {
-      return Reply.json(200, Json.write(g -> ingestInfo(g, job, v, false)));
+      return Reply.json(200, FakeJson.write(g -> ingestInfo(g, job, v, false)));
     }
   }
 
   private Reply ingestJob(Request r, FakeBulkIngest job, List<String> path) {
     if (path.size() == 2) {
       return switch (r.method) {
-        case "GET" -> Reply.json(200, Json.write(g -> ingestInfo(g, job, job.apiVersion, true)));
+        case "GET" -> Reply.json(200, FakeJson.write(g -> ingestInfo(g, job, job.apiVersion, true)));
         case "PATCH" -> patchIngest(r, job);
         case "DELETE" -> delete(job.terminal() || job.state.equals("Open") ? ingest.remove(job.id) : null,
             job.state);
@@ -203,8 +203,8 @@ final class BulkJobs {
   }
 
   private Reply patchIngest(Request r, FakeBulkIngest job) {
-    JsonNode body = Json.parse(r.body);
-    String state = body == null ? null : Json.text(body, "state");
+    JsonNode body = FakeJson.parse(r.body);
+    String state = body == null ? null : FakeJson.text(body, "state");
     if ("UploadComplete".equals(state)) {
       if (!job.state.equals("Open")) {
         return jobState("Job is not Open: " + job.state);
@@ -230,7 +230,7 @@ final class BulkJobs {
     } else {
       return invalidJob("Invalid state: " + state, "INVALIDJOB");
     }
-    return Reply.json(200, Json.write(g -> ingestInfo(g, job, job.apiVersion, false)));
+    return Reply.json(200, FakeJson.write(g -> ingestInfo(g, job, job.apiVersion, false)));
   }
 
   private void ingestInfo(JsonGenerator g, FakeBulkIngest job, String v, boolean full) {
@@ -271,12 +271,12 @@ final class BulkJobs {
   // ---- query ----
 
   private Reply createQuery(Request r, Session session, String v) {
-    JsonNode body = Json.parse(r.body);
+    JsonNode body = FakeJson.parse(r.body);
     if (body == null || !body.isObject()) {
       return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
     }
     String operation = textOr(body, "operation", "query");
-    String soql = Json.text(body, "query");
+    String soql = FakeJson.text(body, "query");
     String delimiter = textOr(body, "columnDelimiter", "COMMA");
     String lineEnding = textOr(body, "lineEnding", "LF");
     if (!(operation.equals("query") || operation.equals("queryAll")) || !DELIMITERS.contains(delimiter)
@@ -319,24 +319,24 @@ final class BulkJobs {
     queries.put(id, job);
     counters.bulkJobsCreated.increment();
     synchronized (job) {
-      return Reply.json(200, Json.write(g -> job.writeInfo(g, false)));
+      return Reply.json(200, FakeJson.write(g -> job.writeInfo(g, false)));
     }
   }
 
   private Reply queryJob(Request r, String v, FakeBulkQuery job, List<String> path) {
     if (path.size() == 2) {
       return switch (r.method) {
-        case "GET" -> Reply.json(200, Json.write(g -> job.writeInfo(g, true)));
+        case "GET" -> Reply.json(200, FakeJson.write(g -> job.writeInfo(g, true)));
         case "PATCH" -> {
-          JsonNode body = Json.parse(r.body);
-          if (body == null || !"Aborted".equals(Json.text(body, "state"))) {
+          JsonNode body = FakeJson.parse(r.body);
+          if (body == null || !"Aborted".equals(FakeJson.text(body, "state"))) {
             yield invalidJob("Invalid state", "INVALIDJOB");
           }
           if (job.terminal()) {
             yield jobState("Job is already " + job.state);
           }
           job.state = "Aborted";
-          yield Reply.json(200, Json.write(g -> job.writeInfo(g, false)));
+          yield Reply.json(200, FakeJson.write(g -> job.writeInfo(g, false)));
         }
         case "DELETE" -> delete(job.state.equals("InProgress") ? null : queries.remove(job.id), job.state);
         default -> methodNotAllowed(r, "GET,PATCH,DELETE");
@@ -400,7 +400,7 @@ final class BulkJobs {
     int end = Math.min(ids.size(), start + LIST_PAGE);
     boolean done = end >= ids.size();
     Instant now = auth.now();
-    return Reply.json(200, Json.write(g -> {
+    return Reply.json(200, FakeJson.write(g -> {
       g.writeStartObject();
       g.writeBooleanProperty("done", done);
       g.writeName("records");
@@ -477,7 +477,7 @@ final class BulkJobs {
   }
 
   private static String textOr(JsonNode body, String name, String fallback) {
-    String value = Json.text(body, name);
+    String value = FakeJson.text(body, name);
     return value == null ? fallback : value;
   }
 

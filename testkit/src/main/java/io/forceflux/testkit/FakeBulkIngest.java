@@ -113,7 +113,7 @@ final class FakeBulkIngest {
 
   /** One row through validation and the data store; the caller holds the data store's lock. */
   private void apply(DataStore data, SObjectStore store, String[] row) {
-    ObjectNode fields = Json.MAPPER.createObjectNode();
+    ObjectNode fields = FakeJson.MAPPER.createObjectNode();
     String id = null;
     for (int i = 0; i < header.length; i++) {
       String column = header[i].trim();
@@ -126,7 +126,7 @@ final class FakeBulkIngest {
         fields.put(column, value);
       }
     }
-    String name = Json.text(fields, "Name");
+    String name = FakeJson.text(fields, "Name");
     if (name == null) {
       for (var e : fields.properties()) {
         if (e.getKey().equalsIgnoreCase("Name") && e.getValue().isString()) {

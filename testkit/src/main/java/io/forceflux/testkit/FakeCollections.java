@@ -57,7 +57,7 @@ final class FakeCollections {
       return Reply.restError(400, "INVALID_FIELD", "Field name provided, " + field + " is not an External ID "
           + "or indexed field for " + store.name);
     }
-    JsonNode body = Json.parse(r.body);
+    JsonNode body = FakeJson.parse(r.body);
     if (body == null || !body.isObject() || body.get("records") == null || !body.get("records").isArray()) {
       return RestEndpoint.jsonParserError();
     }
@@ -84,7 +84,7 @@ final class FakeCollections {
       } else if (rolledBack) {
         out.add(RestEndpoint.failure(null, ROLLED_BACK));
       } else {
-        out.add("{\"id\":" + Json.quote(String.valueOf(w.id())) + ",\"success\":true,\"errors\":[],"
+        out.add("{\"id\":" + FakeJson.quote(String.valueOf(w.id())) + ",\"success\":true,\"errors\":[],"
             + "\"created\":" + w.created() + "}");
       }
     }
@@ -96,7 +96,7 @@ final class FakeCollections {
       return WriteResult.failed(new WriteError("JSON_PARSER_ERROR", "Each record must be a JSON object.",
           List.of()));
     }
-    String type = Json.text(record.path("attributes"), "type");
+    String type = FakeJson.text(record.path("attributes"), "type");
     if (type != null && !type.equalsIgnoreCase(store.name)) {
       return WriteResult.failed(new WriteError("INVALID_TYPE", "Records must all be of type " + store.name,
           List.of()));
@@ -162,7 +162,7 @@ final class FakeCollections {
       split(r.query.get("ids"), ids);
       split(r.query.get("fields"), fields);
     } else {
-      JsonNode body = Json.parse(r.body);
+      JsonNode body = FakeJson.parse(r.body);
       if (body == null || !body.isObject()) {
         return RestEndpoint.jsonParserError();
       }
@@ -185,7 +185,7 @@ final class FakeCollections {
       canonical.add(c);
     }
     String urlPrefix = "/services/data/v" + v + "/sobjects/" + store.name + "/";
-    return Reply.json(200, Json.write(g -> {
+    return Reply.json(200, FakeJson.write(g -> {
       g.writeStartArray();
       for (String id : ids) {
         long seq = store.seq(id);

@@ -58,7 +58,7 @@ final class FakeComposite {
     if (!r.method.equals("POST")) {
       return RestEndpoint.methodNotAllowed(r, "POST");
     }
-    JsonNode body = Json.parse(r.body);
+    JsonNode body = FakeJson.parse(r.body);
     if (body == null || !body.isObject()) {
       return RestEndpoint.jsonParserError();
     }
@@ -98,9 +98,9 @@ final class FakeComposite {
     int heavy = 0;
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (JsonNode n : list) {
-      String method = Json.text(n, "method");
-      String url = Json.text(n, "url");
-      String ref = Json.text(n, "referenceId");
+      String method = FakeJson.text(n, "method");
+      String url = FakeJson.text(n, "url");
+      String ref = FakeJson.text(n, "referenceId");
       if (method == null || url == null || ref == null || !REFERENCE_ID.matcher(ref).matches()
           || !seen.add(ref)) {
         return Reply.restError(400, "INVALID_API_INPUT", "each subrequest needs a method, a url and a unique "
@@ -162,7 +162,7 @@ final class FakeComposite {
         outcomes.set(i, halted(ROLLED_BACK));
       }
     }
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = FakeJson.MAPPER.createObjectNode();
     ArrayNode responses = out.putArray("compositeResponse");
     for (int i = 0; i < subs.size(); i++) {
       Outcome o = outcomes.get(i);
@@ -177,7 +177,7 @@ final class FakeComposite {
       entry.put("httpStatusCode", o.status());
       entry.put("referenceId", subs.get(i).referenceId());
     }
-    return Reply.json(200, Json.bytes(out));
+    return Reply.json(200, FakeJson.bytes(out));
   }
 
   private static Outcome halted(String message) {
@@ -185,7 +185,7 @@ final class FakeComposite {
   }
 
   private static JsonNode errorArray(String code, String message) {
-    ArrayNode array = Json.MAPPER.createArrayNode();
+    ArrayNode array = FakeJson.MAPPER.createArrayNode();
     array.addObject().put("errorCode", code).put("message", message);
     return array;
   }
@@ -213,7 +213,7 @@ final class FakeComposite {
     if (options != null) {
       headers.set("Sforce-Query-Options", options);
     }
-    byte[] bytes = body == null ? new byte[0] : Json.bytes(body);
+    byte[] bytes = body == null ? new byte[0] : FakeJson.bytes(body);
     Request sub = new Request(method, url, headers, bytes);
     List<String> segments = sub.segments();
     List<String> restPath = segments.subList(4, segments.size());
@@ -221,12 +221,12 @@ final class FakeComposite {
       restPath = restPath.subList(0, restPath.size() - 1);
     }
     Reply reply = rest.route(sub, session, v, restPath);
-    JsonNode parsed = reply.body.length == 0 ? null : Json.parse(reply.body);
+    JsonNode parsed = reply.body.length == 0 ? null : FakeJson.parse(reply.body);
     Map<String, String> out = new HashMap<>();
-    if (reply.status == 201 && parsed != null && parsed.isObject() && Json.text(parsed, "id") != null
+    if (reply.status == 201 && parsed != null && parsed.isObject() && FakeJson.text(parsed, "id") != null
         && method.equals("POST") && m.group(2).startsWith("/sobjects/")) {
       out.put("Location", m.group(2).isEmpty() ? "" : "/services/data/v" + v + m.group(2) + "/"
-          + Json.text(parsed, "id"));
+          + FakeJson.text(parsed, "id"));
     }
     return new Outcome(reply.status, parsed, out);
   }
@@ -269,17 +269,17 @@ final class FakeComposite {
       if (whole.matches()) {
         return lookup(whole.group(1), whole.group(2), results).deepCopy();
       }
-      return s.contains("@{") ? Json.MAPPER.getNodeFactory().stringNode(resolve(s, results, false)) : node;
+      return s.contains("@{") ? FakeJson.MAPPER.getNodeFactory().stringNode(resolve(s, results, false)) : node;
     }
     if (node.isObject()) {
-      ObjectNode copy = Json.MAPPER.createObjectNode();
+      ObjectNode copy = FakeJson.MAPPER.createObjectNode();
       for (var e : node.properties()) {
         copy.set(e.getKey(), resolveTree(e.getValue(), results));
       }
       return copy;
     }
     if (node.isArray()) {
-      ArrayNode copy = Json.MAPPER.createArrayNode();
+      ArrayNode copy = FakeJson.MAPPER.createArrayNode();
       node.forEach(n -> copy.add(resolveTree(n, results)));
       return copy;
     }
@@ -299,8 +299,8 @@ final class FakeComposite {
     }
     boolean haltOnError = body.path("haltOnError").asBoolean(false);
     int dies = sessionDiesAt.getAndSet(-1);
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    ArrayNode results = Json.MAPPER.createArrayNode();
+    ObjectNode out = FakeJson.MAPPER.createObjectNode();
+    ArrayNode results = FakeJson.MAPPER.createArrayNode();
     boolean hasErrors = false;
     boolean halted = false;
     for (int i = 0; i < list.size(); i++) {
@@ -315,8 +315,8 @@ final class FakeComposite {
         // The top-level request paid for the first subrequest; each further one is a call of its own.
         o = new Outcome(403, errorArray("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), Map.of());
       } else {
-        String method = Json.text(n, "method");
-        String url = Json.text(n, "url");
+        String method = FakeJson.text(n, "method");
+        String url = FakeJson.text(n, "url");
         if (method == null || url == null) {
           o = new Outcome(400, errorArray("INVALID_API_INPUT", "method and url are required"), Map.of());
         } else {
@@ -341,7 +341,7 @@ final class FakeComposite {
     }
     out.put("hasErrors", hasErrors);
     out.set("results", results);
-    return Reply.json(200, Json.bytes(out));
+    return Reply.json(200, FakeJson.bytes(out));
   }
 
   // ---- sObject Tree ----
@@ -372,14 +372,14 @@ final class FakeComposite {
       }
       return errors.isEmpty();
     });
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = FakeJson.MAPPER.createObjectNode();
     out.put("hasErrors", !errors.isEmpty());
     ArrayNode results = out.putArray("results");
     if (errors.isEmpty()) {
       for (String[] c : created) {
         results.addObject().put("referenceId", c[0]).put("id", c[1]);
       }
-      return Reply.json(201, Json.bytes(out));
+      return Reply.json(201, FakeJson.bytes(out));
     }
     for (TreeError e : errors) {
       ObjectNode entry = results.addObject();
@@ -390,7 +390,7 @@ final class FakeComposite {
       ArrayNode fields = error.putArray("fields");
       e.error().fields().forEach(fields::add);
     }
-    return Reply.json(400, Json.bytes(out));
+    return Reply.json(400, FakeJson.bytes(out));
   }
 
   private static boolean countTree(JsonNode records, int depth, int[] count, java.util.Set<String> types) {
@@ -399,7 +399,7 @@ final class FakeComposite {
     }
     for (JsonNode record : records) {
       count[0]++;
-      String t = Json.text(record.path("attributes"), "type");
+      String t = FakeJson.text(record.path("attributes"), "type");
       if (t != null) {
         types.add(t.toLowerCase(java.util.Locale.ROOT));
       }
@@ -415,8 +415,8 @@ final class FakeComposite {
 
   private void insertTree(SObjectStore expected, JsonNode record, @Nullable String parentField,
       @Nullable String parentId, List<String[]> created, List<TreeError> errors) {
-    String ref = Json.text(record.path("attributes"), "referenceId");
-    String type = Json.text(record.path("attributes"), "type");
+    String ref = FakeJson.text(record.path("attributes"), "referenceId");
+    String type = FakeJson.text(record.path("attributes"), "type");
     String refShown = ref == null ? "" : ref;
     SObjectStore store = type == null ? expected : data.type(type);
     if (ref == null || store == null) {
@@ -424,7 +424,7 @@ final class FakeComposite {
           "each record needs attributes.type and attributes.referenceId", List.of())));
       return;
     }
-    ObjectNode fields = Json.MAPPER.createObjectNode();
+    ObjectNode fields = FakeJson.MAPPER.createObjectNode();
     Map<String, JsonNode> children = new java.util.LinkedHashMap<>();
     for (var e : record.properties()) {
       if (e.getKey().equals("attributes")) {

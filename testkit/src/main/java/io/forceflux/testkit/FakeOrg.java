@@ -35,7 +35,7 @@ import reactor.netty.resources.LoopResources;
  *     Credentials c = org.credentials();
  *     // POST org.loginUrl() + "/services/oauth2/token" with grant_type=refresh_token, c.clientId(), ...
  *     clock.advance(Duration.ofHours(2));          // every session is now dead
- *     org.faults().next(1, Target.TOKEN, Fault.serverUnavailable());
+ *     org.faults().next(1, FaultTarget.TOKEN, Fault.serverUnavailable());
  * }
  * }</pre>
  *
@@ -126,7 +126,7 @@ public final class FakeOrg implements AutoCloseable {
   private final Faults faults = new Faults();
   private final AuthState auth;
   private final DataStore data;
-  private final TokenEndpoint tokenEndpoint;
+  private final FakeTokenEndpoint tokenEndpoint;
   private final RestEndpoint restEndpoint;
   private final SoapEndpoint soapEndpoint;
   private final SimEndpoint simEndpoint;
@@ -162,7 +162,7 @@ public final class FakeOrg implements AutoCloseable {
     this.auth = new AuthState(clock, b.sessionTimeout, b.halfTimeoutQuirk, b.refreshTokenRotation,
         b.loginsPerHour, counters);
     this.data = new DataStore(b.accounts, clock, counters);
-    this.tokenEndpoint = new TokenEndpoint(this, auth, counters, b.tokenLatency);
+    this.tokenEndpoint = new FakeTokenEndpoint(this, auth, counters, b.tokenLatency);
     this.restEndpoint = new RestEndpoint(this, auth, data, counters);
     this.soapEndpoint = new SoapEndpoint(this, auth, counters);
     this.simEndpoint = new SimEndpoint(this);
@@ -761,13 +761,13 @@ public final class FakeOrg implements AutoCloseable {
     if (path.startsWith("/__sim/")) {
       return Mono.fromSupplier(() -> simEndpoint.handle(r));
     }
-    Target target;
+    FaultTarget target;
     if (path.startsWith("/services/oauth2/") || path.startsWith("/id/")) {
-      target = Target.TOKEN;
+      target = FaultTarget.TOKEN;
       tokenEndpoint.countArrival(r);
     } else if (path.equals("/services/data") || path.startsWith("/services/data/")
         || path.startsWith("/services/Soap/") || path.startsWith("/services/apexrest/")) {
-      target = Target.API;
+      target = FaultTarget.API;
       counters.apiRequests.increment();
     } else {
       return Mono.just(Reply.json(404, RestEndpoint.NOT_FOUND_BODY));
@@ -782,18 +782,18 @@ public final class FakeOrg implements AutoCloseable {
       run = Mono.delay(before.latency()).then(run);
     }
     Mono<Reply> served = run.flatMap(reply -> afterExecution(reply, target));
-    return target == Target.API ? concurrency.track(served) : served;
+    return target == FaultTarget.API ? concurrency.track(served) : served;
   }
 
-  private Mono<Reply> execute(Request r, Target target) {
-    if (target == Target.TOKEN) {
+  private Mono<Reply> execute(Request r, FaultTarget target) {
+    if (target == FaultTarget.TOKEN) {
       return tokenEndpoint.handle(r);
     }
     return Mono.fromSupplier(() -> r.path.startsWith("/services/Soap/") ? soapEndpoint.handle(r)
         : restEndpoint.handle(r));
   }
 
-  private Mono<Reply> afterExecution(Reply reply, Target target) {
+  private Mono<Reply> afterExecution(Reply reply, FaultTarget target) {
     if (!reply.executed) {
       return Mono.just(reply);
     }

@@ -205,7 +205,7 @@ final class RestEndpoint {
       entry.put("version", major + ".0");
       versions.add(entry);
     }
-    return Reply.json(200, Json.bytes(versions));
+    return Reply.json(200, FakeJson.bytes(versions));
   }
 
   /** v62.0 is Winter '25; three releases a year, Winter carrying the next year's number. */
@@ -228,7 +228,7 @@ final class RestEndpoint {
     resources.put("queryAll", base + "/queryAll");
     resources.put("sobjects", base + "/sobjects");
     resources.put("composite", base + "/composite");
-    return Reply.json(200, Json.bytes(resources));
+    return Reply.json(200, FakeJson.bytes(resources));
   }
 
   private Reply limits() {
@@ -259,7 +259,7 @@ final class RestEndpoint {
     limit(limits, "SingleEmail", 15, 15);
     limit(limits, "StreamingApiConcurrentClients", 20, 20);
     bulk.limits(limits);
-    return Reply.json(200, Json.bytes(limits));
+    return Reply.json(200, FakeJson.bytes(limits));
   }
 
   private static void limit(Map<String, Map<String, Long>> limits, String name, long max, long remaining) {
@@ -283,7 +283,7 @@ final class RestEndpoint {
       return Reply.restError(400, e.errorCode(), String.valueOf(e.getMessage()));
     }
     if (result.kind != QueryResult.Kind.RECORDS) {
-      return Reply.json(200, Json.write(g -> {
+      return Reply.json(200, FakeJson.write(g -> {
         g.writeStartObject();
         g.writeNumberProperty("totalSize", result.totalSize());
         g.writeBooleanProperty("done", true);
@@ -354,7 +354,7 @@ final class RestEndpoint {
         purgeExpiredCursors(now);
       }
     }
-    byte[] body = Json.write(g -> {
+    byte[] body = FakeJson.write(g -> {
       g.writeStartObject();
       g.writeNumberProperty("totalSize", cursor.total);
       g.writeBooleanProperty("done", done);
@@ -410,13 +410,13 @@ final class RestEndpoint {
       if (!r.method.equals("POST")) {
         return methodNotAllowed(r, "POST");
       }
-      JsonNode body = Json.parse(r.body);
+      JsonNode body = FakeJson.parse(r.body);
       if (body == null) {
         return jsonParserError();
       }
       WriteResult result = data.create(store, body);
       return result.error() != null ? writeError(result.error())
-          : Reply.json(201, "{\"id\":" + Json.quote(String.valueOf(result.id()))
+          : Reply.json(201, "{\"id\":" + FakeJson.quote(String.valueOf(result.id()))
               + ",\"success\":true,\"errors\":[]}");
     }
     if (path.size() == 2) {
@@ -433,7 +433,7 @@ final class RestEndpoint {
           return readRecord(r, store, seq, urlPrefix);
         }
         case "PATCH" -> {
-          JsonNode body = Json.parse(r.body);
+          JsonNode body = FakeJson.parse(r.body);
           if (body == null) {
             return jsonParserError();
           }
@@ -462,7 +462,7 @@ final class RestEndpoint {
       if (!r.method.equals("PATCH")) {
         return methodNotAllowed(r, "GET,PATCH");
       }
-      JsonNode body = Json.parse(r.body);
+      JsonNode body = FakeJson.parse(r.body);
       if (body == null) {
         return jsonParserError();
       }
@@ -470,7 +470,7 @@ final class RestEndpoint {
       if (result.error() != null) {
         return writeError(result.error());
       }
-      return Reply.json(result.created() ? 201 : 200, "{\"id\":" + Json.quote(String.valueOf(result.id()))
+      return Reply.json(result.created() ? 201 : 200, "{\"id\":" + FakeJson.quote(String.valueOf(result.id()))
           + ",\"success\":true,\"errors\":[],\"created\":" + result.created() + "}");
     }
     return Reply.json(404, NOT_FOUND_BODY);
@@ -490,7 +490,7 @@ final class RestEndpoint {
     } else {
       fields.addAll(store.allFields());
     }
-    return Reply.json(200, Json.write(g -> writeRecord(g, store, seq, fields, urlPrefix)));
+    return Reply.json(200, FakeJson.write(g -> writeRecord(g, store, seq, fields, urlPrefix)));
   }
 
   static Reply jsonParserError() {
@@ -498,7 +498,7 @@ final class RestEndpoint {
   }
 
   private static Reply writeError(WriteError error) {
-    return Reply.json(400, Json.write(g -> {
+    return Reply.json(400, FakeJson.write(g -> {
       g.writeStartArray();
       g.writeStartObject();
       g.writeStringProperty("message", error.message());
@@ -535,7 +535,7 @@ final class RestEndpoint {
     if (!create && !r.method.equals("PATCH")) {
       return methodNotAllowed(r, "POST,PATCH");
     }
-    JsonNode body = Json.parse(r.body);
+    JsonNode body = FakeJson.parse(r.body);
     if (body == null || !body.isObject() || body.get("records") == null || !body.get("records").isArray()) {
       return jsonParserError();
     }
@@ -579,7 +579,7 @@ final class RestEndpoint {
           new WriteError("JSON_PARSER_ERROR", "Each record must be a JSON object.", List.of()));
     }
     JsonNode attributes = record.get("attributes");
-    String type = attributes == null ? null : Json.text(attributes, "type");
+    String type = attributes == null ? null : FakeJson.text(attributes, "type");
     SObjectStore store = type == null ? null : data.type(type);
     if (store == null) {
       return new Planned(null, -1, record, null, new WriteError("INVALID_TYPE",
@@ -610,11 +610,11 @@ final class RestEndpoint {
   }
 
   static String success(String id) {
-    return "{\"id\":" + Json.quote(id) + ",\"success\":true,\"errors\":[]}";
+    return "{\"id\":" + FakeJson.quote(id) + ",\"success\":true,\"errors\":[]}";
   }
 
   static String failure(@Nullable String id, WriteError error) {
-    return new String(Json.write(g -> {
+    return new String(FakeJson.write(g -> {
       g.writeStartObject();
       if (id != null) {
         g.writeStringProperty("id", id);

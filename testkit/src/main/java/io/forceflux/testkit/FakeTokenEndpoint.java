@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /** {@code /services/oauth2/token}, {@code /introspect} and {@code /revoke}. */
-final class TokenEndpoint {
+final class FakeTokenEndpoint {
 
   static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
   private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(5);
@@ -29,7 +29,7 @@ final class TokenEndpoint {
   private final Counters counters;
   private final Duration tokenLatency;
 
-  TokenEndpoint(FakeOrg org, AuthState auth, Counters counters, Duration tokenLatency) {
+  FakeTokenEndpoint(FakeOrg org, AuthState auth, Counters counters, Duration tokenLatency) {
     this.org = org;
     this.auth = auth;
     this.counters = counters;
@@ -179,7 +179,7 @@ final class TokenEndpoint {
       return error(TokenError.INVALID_ASSERTION);
     }
     List<String> audiences = jwt.audiences();
-    if (audiences.stream().map(TokenEndpoint::stripSlash).noneMatch(this::acceptedAudience)) {
+    if (audiences.stream().map(FakeTokenEndpoint::stripSlash).noneMatch(this::acceptedAudience)) {
       return error(TokenError.AUDIENCE_VALIDATION_FAILED);
     }
     Long exp = jwt.expiry();
@@ -236,7 +236,7 @@ final class TokenEndpoint {
     if (apiInstanceUrl) {
       body.put("api_instance_url", org.instanceUrl());
     }
-    return Reply.json(200, Json.bytes(body)).header("Cache-Control", "no-store").markExecuted();
+    return Reply.json(200, FakeJson.bytes(body)).header("Cache-Control", "no-store").markExecuted();
   }
 
   String identityUrl() {
@@ -330,7 +330,7 @@ final class TokenEndpoint {
     } else {
       body.put("active", false);
     }
-    return Reply.json(200, Json.bytes(body)).markExecuted();
+    return Reply.json(200, FakeJson.bytes(body)).markExecuted();
   }
 
   /**
@@ -365,7 +365,7 @@ final class TokenEndpoint {
     body.put("active", auth.userActive);
     body.put("user_type", "STANDARD");
     body.put("urls", urls);
-    return Reply.json(200, Json.bytes(body)).markExecuted();
+    return Reply.json(200, FakeJson.bytes(body)).markExecuted();
   }
 
   private Reply revoke(Request r) {
