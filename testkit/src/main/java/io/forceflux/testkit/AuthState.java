@@ -118,10 +118,10 @@ final class AuthState {
   volatile String clientId;
   volatile String clientSecret;
   volatile String initialRefreshToken;
-  volatile boolean ipRestricted;
-  volatile boolean restPolicyRestricted;
-  volatile boolean userActive = true;
-  volatile boolean jwtUserApproved = true;
+  private volatile boolean ipRestricted;
+  private volatile boolean restPolicyRestricted;
+  private volatile boolean userActive = true;
+  private volatile boolean jwtUserApproved = true;
 
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RefreshToken> refreshTokens = new ConcurrentHashMap<>();
@@ -352,6 +352,45 @@ final class AuthState {
     if (!active) {
       expireAllSessions();
     }
+  }
+
+  boolean userActive() {
+    return userActive;
+  }
+
+  /** Login IP restrictions: every login and API call is refused; sessions survive for when it is lifted. */
+  void ipRestricted(boolean on) {
+    ipRestricted = on;
+  }
+
+  boolean ipRestricted() {
+    return ipRestricted;
+  }
+
+  /** A session-security policy that live sessions do not meet: REST refuses them. */
+  void restPolicyRestricted(boolean on) {
+    restPolicyRestricted = on;
+  }
+
+  boolean restPolicyRestricted() {
+    return restPolicyRestricted;
+  }
+
+  /** Whether the user is pre-authorized for the JWT bearer flow. */
+  void jwtUserApproved(boolean approved) {
+    jwtUserApproved = approved;
+  }
+
+  boolean jwtUserApproved() {
+    return jwtUserApproved;
+  }
+
+  /** Lifts every switch: no IP or REST-policy restriction, the user active and approved for JWT. */
+  void resetSwitches() {
+    ipRestricted = false;
+    restPolicyRestricted = false;
+    userActive = true;
+    jwtUserApproved = true;
   }
 
   /** Records a login if the user is under the hourly login rate; false if over it. Caller holds the monitor. */

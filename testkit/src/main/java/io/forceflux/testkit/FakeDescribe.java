@@ -151,7 +151,7 @@ final class FakeDescribe {
       g.writeName("searchRecords");
       g.writeStartArray();
       for (long seq : hits.subList(0, Math.min(hits.size(), 2000))) {
-        RestEndpoint.writeRecord(g, store, seq, fields, urlPrefix);
+        RestBodies.writeRecord(g, store, seq, fields, urlPrefix);
       }
       g.writeEndArray();
       g.writeEndObject();
