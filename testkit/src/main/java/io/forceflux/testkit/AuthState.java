@@ -1,5 +1,7 @@
 package io.forceflux.testkit;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -352,6 +354,16 @@ final class AuthState {
     if (!active) {
       expireAllSessions();
     }
+  }
+
+  /**
+   * Whether a password login names the user and carries the current password followed by the security token
+   * (compared in constant time), as the password grant and SOAP login both require.
+   */
+  boolean passwordMatches(@Nullable String name, @Nullable String passwordAndToken) {
+    return name != null && passwordAndToken != null && name.equalsIgnoreCase(username)
+        && MessageDigest.isEqual(passwordAndToken.getBytes(StandardCharsets.UTF_8),
+            (password + securityToken).getBytes(StandardCharsets.UTF_8));
   }
 
   boolean userActive() {

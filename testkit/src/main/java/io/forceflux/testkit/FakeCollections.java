@@ -10,9 +10,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * sObject Collections: create and update ({@code POST|PATCH /composite/sobjects}), upsert by external Id
- * ({@code PATCH /composite/sobjects/{Type}/{field}}), delete ({@code DELETE /composite/sobjects?ids=&allOrNone=}) and retrieve ({@code GET ?ids=&fields=}
- * or {@code POST {ids, fields}} on {@code /composite/sobjects/{Type}}). At most 200 records per call; results in
- * input order; {@code allOrNone} rolls the call back when one record fails.
+ * ({@code PATCH /composite/sobjects/{Type}/{field}}), delete ({@code DELETE /composite/sobjects?ids=&allOrNone=})
+ * and retrieve ({@code GET ?ids=&fields=} or {@code POST {ids, fields}} on {@code /composite/sobjects/{Type}}).
+ * At most 200 records per call; results in input order; {@code allOrNone} rolls the call back when one record
+ * fails.
  */
 final class FakeCollections {
 

@@ -17,8 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The Composite family under {@code /composite}: Composite (up to 25 subrequests with {@code @{ref.path}}
  * references, {@code allOrNone} as one transaction, always HTTP 200), Composite Batch (independent subrequests, one
- * API call each, {@code haltOnError}), sObject Tree (nested records, all or nothing) and the sObject Collections
- * operations {@link FakeCollections} serves. Subrequests run through the same routes as top-level requests, inside
+ * API call each, {@code haltOnError}), and routes sObject Tree to {@link FakeSObjectTree} and the sObject Collections
+ * operations to {@link FakeCollections}. Subrequests run through the same routes as top-level requests, inside
  * the caller's already authenticated and counted request.
  */
 final class FakeComposite {
@@ -316,7 +316,8 @@ final class FakeComposite {
         o = new Outcome(401, RestBodies.errorArray("INVALID_SESSION_ID", RestBodies.SESSION_EXPIRED), Map.of());
       } else if (i > 0 && allowance.tryCall() < 0) {
         // The top-level request paid for the first subrequest; each further one is a call of its own.
-        o = new Outcome(403, RestBodies.errorArray("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), Map.of());
+        o = new Outcome(403, RestBodies.errorArray("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."),
+            Map.of());
       } else {
         String method = FakeJson.text(n, "method");
         String url = FakeJson.text(n, "url");

@@ -143,8 +143,7 @@ final class FakeTokenEndpoint {
     }
     String username = form.get("username");
     String password = form.get("password");
-    if (username == null || password == null || !username.equalsIgnoreCase(auth.username)
-        || !constantTimeEquals(password, auth.password + auth.securityToken)) {
+    if (!auth.passwordMatches(username, password)) {
       return error(TokenError.AUTHENTICATION_FAILURE);
     }
     return login(String.valueOf(client.id()), "api", false);

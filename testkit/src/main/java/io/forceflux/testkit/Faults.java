@@ -11,11 +11,11 @@ import org.jspecify.annotations.Nullable;
  * The fault plan of one {@link FakeOrg}: rules that replace or delay matching requests. Thread-safe.
  *
  * <p>Rules are checked in the order they were added; the first one that fires wins. A rule made by
- * {@link #next(int, FaultTarget, Fault)} fires for the next {@code count} matching requests and then disappears; one made
- * by {@link #fraction(double, long, FaultTarget, Fault)} fires for a seeded pseudo-random share of matching requests until
- * {@link #clear()} (the same seed and request sequence give the same choices). A rule matches a request when its
- * target covers the request ({@link FaultTarget}) and its fault's {@link Phase} is the phase being checked: {@code BEFORE}
- * rules are checked when a request arrives, {@code AFTER} rules once it has run.
+ * {@link #next(int, FaultTarget, Fault)} fires for the next {@code count} matching requests and then disappears;
+ * one made by {@link #fraction(double, long, FaultTarget, Fault)} fires for a seeded pseudo-random share of
+ * matching requests until {@link #clear()} (the same seed and request sequence give the same choices). A rule
+ * matches a request when its target covers the request ({@link FaultTarget}) and its fault's {@link Phase} is the
+ * phase being checked: {@code BEFORE} rules are checked when a request arrives, {@code AFTER} rules once it has run.
  */
 public final class Faults {
 

@@ -128,7 +128,8 @@ final class SimEndpoint {
       fault = fault.withPhase(Phase.valueOf(phase.toUpperCase(Locale.ROOT)));
     }
     String targetName = FakeJson.text(spec, "target");
-    FaultTarget target = targetName == null ? FaultTarget.ANY : FaultTarget.valueOf(targetName.toUpperCase(Locale.ROOT));
+    FaultTarget target = targetName == null ? FaultTarget.ANY
+        : FaultTarget.valueOf(targetName.toUpperCase(Locale.ROOT));
     JsonNode fraction = spec.get("fraction");
     if (fraction != null && fraction.isNumber()) {
       JsonNode seed = spec.get("seed");

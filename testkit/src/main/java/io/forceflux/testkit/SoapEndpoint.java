@@ -87,10 +87,7 @@ final class SoapEndpoint {
   private Reply login(Element operation, boolean enterprise, String kind, String version) {
     String username = childText(operation, "username");
     String password = childText(operation, "password");
-    boolean valid = username != null && password != null && username.equalsIgnoreCase(auth.username)
-        && MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8),
-            (auth.password + auth.securityToken).getBytes(StandardCharsets.UTF_8));
-    if (!valid || !auth.userActive() || auth.ipRestricted()) {
+    if (!auth.passwordMatches(username, password) || !auth.userActive() || auth.ipRestricted()) {
       return fault(enterprise, "INVALID_LOGIN", "INVALID_LOGIN", INVALID_LOGIN_MESSAGE, "LoginFault");
     }
     Session session = auth.login("SOAP", "api");
