@@ -172,12 +172,7 @@ final class DataStore {
   synchronized WriteResult upsert(SObjectStore store, String value, JsonNode body) {
     long seq = store.findByExternalId(value);
     if (seq > 0) {
-      WriteError error = validate(store, body, false);
-      if (error != null) {
-        return WriteResult.failed(error);
-      }
-      applyUpdate(store, seq, body);
-      return new WriteResult(store.id(seq), false, null);
+      return update(store, seq, body);
     }
     WriteError error = validate(store, body, true);
     if (error != null) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -488,7 +489,7 @@ public final class FakeOrg implements AutoCloseable {
     allowance.reset();
     bulk.reset();
     concurrency.configureDefaults();
-    restEndpoint.apex.clear();
+    restEndpoint.clearApexRest();
   }
 
   /**
@@ -523,7 +524,7 @@ public final class FakeOrg implements AutoCloseable {
     if (index < 0 || index >= FakeComposite.MAX_SUBREQUESTS) {
       throw new IllegalArgumentException("index must be 0..24: " + index);
     }
-    restEndpoint.composite().killSessionAt(index);
+    restEndpoint.sessionDiesInComposite(index);
   }
 
   /**
@@ -532,11 +533,11 @@ public final class FakeOrg implements AutoCloseable {
    * Requests are authenticated and counted like any API call. Replaces a handler for the same method and
    * mapping; {@link #resetControls()} removes them all.
    */
-  public void apexRest(String method, String mapping, java.util.function.UnaryOperator<String> handler) {
+  public void apexRest(String method, String mapping, UnaryOperator<String> handler) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(mapping, "mapping");
     Objects.requireNonNull(handler, "handler");
-    restEndpoint.apex.register(method, mapping, handler);
+    restEndpoint.registerApexRest(method, mapping, handler);
   }
 
   /** The most API requests the org has had in flight at once since start or {@link #resetStats()}. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +33,7 @@ final class RestEndpoint {
   private final BulkJobs bulk;
   private final FakeComposite composite;
   private final FakeDescribe describe;
-  final FakeApexRest apex = new FakeApexRest();
+  private final FakeApexRest apex = new FakeApexRest();
 
   RestEndpoint(Settings settings, AuthState auth, ApiAllowance allowance, BulkSettings bulkSettings,
       DataStore data, Counters counters) {
@@ -48,8 +49,17 @@ final class RestEndpoint {
     this.describe = new FakeDescribe(data, auth.clock);
   }
 
-  FakeComposite composite() {
-    return composite;
+  /** The next Composite or Composite Batch call finds its session dead from subrequest {@code index} on. */
+  void sessionDiesInComposite(int index) {
+    composite.killSessionAt(index);
+  }
+
+  void registerApexRest(String method, String mapping, UnaryOperator<String> handler) {
+    apex.register(method, mapping, handler);
+  }
+
+  void clearApexRest() {
+    apex.clear();
   }
 
   private record Access(@Nullable Session session, @Nullable Reply denial) {
