@@ -2,7 +2,7 @@ package io.forceflux.cli;
 
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
-import io.forceflux.testkit.Target;
+import io.forceflux.testkit.FaultTarget;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -55,7 +55,7 @@ enum SimFault {
       case PASSWORD_CHANGED -> org.changePassword("Changed-" + Long.toHexString(System.nanoTime()));
       case LOGIN_RATE -> useUpLogin.run();
       case SANDBOX_REFRESH -> org.sandboxRefresh();
-      case SERVER_UNAVAILABLE -> org.faults().fraction(1.0, 0L, Target.TOKEN, Fault.serverUnavailable());
+      case SERVER_UNAVAILABLE -> org.faults().fraction(1.0, 0L, FaultTarget.TOKEN, Fault.serverUnavailable());
       default -> throw new IllegalStateException(name());
     }
   }

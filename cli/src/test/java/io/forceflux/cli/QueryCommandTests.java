@@ -190,7 +190,8 @@ class QueryCommandTests {
   void transientFailuresThatOutlastRetriesExitWith4() {
     try (FakeOrg org = FakeOrg.builder().accounts(20).build().start()) {
       Credentials c = org.credentials();
-      org.faults().fraction(1.0, 0, io.forceflux.testkit.Target.TOKEN, io.forceflux.testkit.Fault.serverUnavailable());
+      org.faults().fraction(1.0, 0, io.forceflux.testkit.FaultTarget.TOKEN,
+          io.forceflux.testkit.Fault.serverUnavailable());
       Map<String, String> env = Map.of("SF_LOGIN_URL", org.loginUrl(), "SF_CLIENT_ID", c.clientId(),
           "SF_CLIENT_SECRET", c.clientSecret(), "SF_REFRESH_TOKEN", c.refreshToken());
       Cli.Run run = Cli.run(env, "query", "SELECT Id FROM Account");

@@ -7,7 +7,7 @@ import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.Fault;
-import io.forceflux.testkit.Target;
+import io.forceflux.testkit.FaultTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +60,9 @@ class ChaosSoakTests {
           .build();
       client.get().uri("/services/data/v67.0/limits").retrieve().toBodilessEntity().block(Duration.ofSeconds(30));
       org.resetStats();
-      org.faults().fraction(0.10, 1L, Target.TOKEN, Fault.serverUnavailable());
-      org.faults().fraction(0.05, 2L, Target.TOKEN, Fault.latency(Duration.ofSeconds(1)));
-      org.faults().fraction(0.01, 3L, Target.API, Fault.connectionReset());
+      org.faults().fraction(0.10, 1L, FaultTarget.TOKEN, Fault.serverUnavailable());
+      org.faults().fraction(0.05, 2L, FaultTarget.TOKEN, Fault.latency(Duration.ofSeconds(1)));
+      org.faults().fraction(0.01, 3L, FaultTarget.API, Fault.connectionReset());
 
       AtomicLong waves = new AtomicLong();
       SplittableRandom random = new SplittableRandom(42);

@@ -8,8 +8,8 @@ import io.forceflux.reactor.client.TestClients;
 import io.forceflux.reactor.client.UpsertResult;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
+import io.forceflux.testkit.FaultTarget;
 import io.forceflux.testkit.Phase;
-import io.forceflux.testkit.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +83,7 @@ class ClientHardeningTests {
   void aTransientFailureDoesNotPinTheFallbackVersion() {
     SalesforceClient client = TestClients.builder(org).build();
     // Every attempt of the first versions call (the filter retries a GET 503) is refused.
-    org.faults().next(TestClients.QUICK.maxAttempts(), Target.API, Fault.serverUnavailable());
+    org.faults().next(TestClients.QUICK.maxAttempts(), FaultTarget.API, Fault.serverUnavailable());
 
     assertThat(client.apiVersion().block(BOUND)).isEqualTo(io.forceflux.reactor.client.DefaultSalesforceClient.FALLBACK_API_VERSION);
     assertThat(client.apiVersion().block(BOUND)).isEqualTo("64.0"); // the org answered: its newest version
@@ -95,7 +95,7 @@ class ClientHardeningTests {
   @Test
   void anUpsertWhoseReplyIsLostIsReplayedAndWritesOneRecord() {
     SalesforceClient client = TestClients.builder(org).apiVersion("64.0").build();
-    org.faults().next(1, Target.API, Fault.connectionReset().withPhase(Phase.AFTER)); // runs, reply lost
+    org.faults().next(1, FaultTarget.API, Fault.connectionReset().withPhase(Phase.AFTER)); // runs, reply lost
 
     UpsertResult result = client.upsert("Account", "External_Id__c", "ext-42", Map.of("Name", "Acme")).block(BOUND);
 
@@ -110,7 +110,7 @@ class ClientHardeningTests {
     SalesforceClient client = TestClients.builder(org).apiVersion("64.0").build();
     SaveResult created = client.create("Account", Map.of("Name", "Doomed")).block(BOUND);
     long before = org.count("Account");
-    org.faults().next(1, Target.API, Fault.connectionReset().withPhase(Phase.AFTER)); // deleted, reply lost
+    org.faults().next(1, FaultTarget.API, Fault.connectionReset().withPhase(Phase.AFTER)); // deleted, reply lost
 
     client.delete("Account", created.id()).block(BOUND);
 

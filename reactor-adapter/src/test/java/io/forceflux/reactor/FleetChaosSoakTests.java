@@ -9,8 +9,8 @@ import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.Fault;
+import io.forceflux.testkit.FaultTarget;
 import io.forceflux.testkit.RedisServer;
-import io.forceflux.testkit.Target;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -77,7 +77,7 @@ class FleetChaosSoakTests {
           fleet.get(i).query().block(BOUND); // priming: one refresh, then adoptions
         }
         org.resetStats();
-        org.faults().fraction(0.05, 1L, Target.TOKEN, Fault.serverUnavailable());
+        org.faults().fraction(0.05, 1L, FaultTarget.TOKEN, Fault.serverUnavailable());
 
         SplittableRandom random = new SplittableRandom(42);
         AtomicLong waves = new AtomicLong();

@@ -10,8 +10,8 @@ import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
+import io.forceflux.testkit.FaultTarget;
 import io.forceflux.testkit.RedisServer;
-import io.forceflux.testkit.Target;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -280,7 +280,7 @@ class FleetRotationTests {
           .build();
       // The first token request fails (503, retryable); meanwhile the lease renewal learns that another process
       // holds the lease now, which may already have presented the same refresh token.
-      org.faults().next(3, Target.TOKEN, Fault.serverUnavailable());
+      org.faults().next(3, FaultTarget.TOKEN, Fault.serverUnavailable());
       store.leaseLost = true;
       assertThatThrownBy(() -> tokens.token().block(BOUND)).isInstanceOfSatisfying(SalesforceException.class,
           e -> assertThat(e.failureCause()).isEqualTo(FailureCause.TOKEN_STORE_UNAVAILABLE))

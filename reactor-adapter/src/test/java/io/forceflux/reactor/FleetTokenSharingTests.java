@@ -7,8 +7,8 @@ import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.Fault;
+import io.forceflux.testkit.FaultTarget;
 import io.forceflux.testkit.RedisServer;
-import io.forceflux.testkit.Target;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
@@ -162,7 +162,7 @@ class FleetTokenSharingTests {
         assertThat(org.stats().tokenRequests()).isEqualTo(1);
 
         // The next token request hangs (far longer than the test), so whoever sends it holds the lease until killed.
-        org.faults().next(1, Target.TOKEN, Fault.latency(Duration.ofSeconds(60)));
+        org.faults().next(1, FaultTarget.TOKEN, Fault.latency(Duration.ofSeconds(60)));
         org.expireAllSessions();
         holder.startRound(1, 200);
         String owner = awaitLeaseOwner(rawConnection, leaseKey, Duration.ofSeconds(20));

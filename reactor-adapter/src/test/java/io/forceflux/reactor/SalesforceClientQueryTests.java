@@ -10,7 +10,7 @@ import io.forceflux.reactor.client.TestClients;
 import io.forceflux.reactor.client.TestClients.Probe;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
-import io.forceflux.testkit.Target;
+import io.forceflux.testkit.FaultTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +192,7 @@ class SalesforceClientQueryTests {
     for (int i = 0; i < 200; i++) {
       probe.next(BOUND);
     }
-    org.faults().next(1, Target.API, Fault.truncatedBody());
+    org.faults().next(1, FaultTarget.API, Fault.truncatedBody());
 
     probe.request(1);
 
@@ -203,7 +203,7 @@ class SalesforceClientQueryTests {
   @Test
   void aMalformedPageIsAMalformedResponse() {
     SalesforceClient client = warmClient(b -> { });
-    org.faults().next(1, Target.API, Fault.malformedJson());
+    org.faults().next(1, FaultTarget.API, Fault.malformedJson());
 
     StepVerifier.create(client.query("SELECT Id FROM Account"))
         .expectErrorSatisfies(e -> assertThat(((SalesforceException) e).failureCause())
@@ -249,7 +249,7 @@ class SalesforceClientQueryTests {
   @Test
   void fallsBackToThePinnedVersionWhenTheListCannotBeRead() {
     SalesforceClient client = TestClients.builder(org).build();
-    org.faults().next(1, Target.API, Fault.status(404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"x\"}]",
+    org.faults().next(1, FaultTarget.API, Fault.status(404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"x\"}]",
         "application/json"));
 
     StepVerifier.create(client.apiVersion()).expectNext("67.0").verifyComplete();

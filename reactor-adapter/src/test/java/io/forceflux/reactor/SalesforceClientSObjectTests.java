@@ -11,8 +11,8 @@ import io.forceflux.reactor.client.UpsertResult;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.Fault;
+import io.forceflux.testkit.FaultTarget;
 import io.forceflux.testkit.SObjectLedger;
-import io.forceflux.testkit.Target;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -60,7 +60,7 @@ class SalesforceClientSObjectTests {
   void fiveThousandConcurrentCallsThroughTheDefaultConnectionPoolAllSucceed() {
     // Reactor Netty's shared pool (500 connections, 1,000 waiting) refuses the 1,501st concurrent request; the
     // client's own pool queues them instead, bounded by the acquire timeout. A slow org keeps them all in flight.
-    org.faults().next(5_000, Target.API, Fault.latency(Duration.ofMillis(200)));
+    org.faults().next(5_000, FaultTarget.API, Fault.latency(Duration.ofMillis(200)));
     Long ok = Flux.range(0, 5_000)
         .flatMap(i -> client.limits().map(limits -> 1L), 5_000)
         .reduce(0L, Long::sum)
@@ -123,7 +123,7 @@ class SalesforceClientSObjectTests {
     String id = client.create("Account", Map.of("Name", "Locked")).block(BOUND).id();
     long updatesBefore = org.ledger("Account").updated();
     long requestsBefore = org.stats().apiRequests();
-    org.faults().next(1, Target.API, Fault.unableToLockRow());
+    org.faults().next(1, FaultTarget.API, Fault.unableToLockRow());
 
     assertApiError(StepVerifier.create(client.update("Account", id, Map.of("Industry", "Retail"))),
         FailureCause.ROW_LOCKED, "UNABLE_TO_LOCK_ROW", 400);

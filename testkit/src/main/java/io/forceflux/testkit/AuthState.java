@@ -1,5 +1,7 @@
 package io.forceflux.testkit;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,10 +120,10 @@ final class AuthState {
   volatile String clientId;
   volatile String clientSecret;
   volatile String initialRefreshToken;
-  volatile boolean ipRestricted;
-  volatile boolean restPolicyRestricted;
-  volatile boolean userActive = true;
-  volatile boolean jwtUserApproved = true;
+  private volatile boolean ipRestricted;
+  private volatile boolean restPolicyRestricted;
+  private volatile boolean userActive = true;
+  private volatile boolean jwtUserApproved = true;
 
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RefreshToken> refreshTokens = new ConcurrentHashMap<>();
@@ -352,6 +354,55 @@ final class AuthState {
     if (!active) {
       expireAllSessions();
     }
+  }
+
+  /**
+   * Whether a password login names the user and carries the current password followed by the security token
+   * (compared in constant time), as the password grant and SOAP login both require.
+   */
+  boolean passwordMatches(@Nullable String name, @Nullable String passwordAndToken) {
+    return name != null && passwordAndToken != null && name.equalsIgnoreCase(username)
+        && MessageDigest.isEqual(passwordAndToken.getBytes(StandardCharsets.UTF_8),
+            (password + securityToken).getBytes(StandardCharsets.UTF_8));
+  }
+
+  boolean userActive() {
+    return userActive;
+  }
+
+  /** Login IP restrictions: every login and API call is refused; sessions survive for when it is lifted. */
+  void ipRestricted(boolean on) {
+    ipRestricted = on;
+  }
+
+  boolean ipRestricted() {
+    return ipRestricted;
+  }
+
+  /** A session-security policy that live sessions do not meet: REST refuses them. */
+  void restPolicyRestricted(boolean on) {
+    restPolicyRestricted = on;
+  }
+
+  boolean restPolicyRestricted() {
+    return restPolicyRestricted;
+  }
+
+  /** Whether the user is pre-authorized for the JWT bearer flow. */
+  void jwtUserApproved(boolean approved) {
+    jwtUserApproved = approved;
+  }
+
+  boolean jwtUserApproved() {
+    return jwtUserApproved;
+  }
+
+  /** Lifts every switch: no IP or REST-policy restriction, the user active and approved for JWT. */
+  void resetSwitches() {
+    ipRestricted = false;
+    restPolicyRestricted = false;
+    userActive = true;
+    jwtUserApproved = true;
   }
 
   /** Records a login if the user is under the hourly login rate; false if over it. Caller holds the monitor. */

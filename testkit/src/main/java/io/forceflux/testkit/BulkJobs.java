@@ -1,10 +1,8 @@
 package io.forceflux.testkit;
 
 import io.forceflux.testkit.AuthState.Session;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,49 +26,45 @@ final class BulkJobs {
   private static final Pattern REFUSED = Pattern.compile(
       "(?i)\\b(COUNT|COUNT_DISTINCT|SUM|AVG|MIN|MAX)\\s*\\(|\\bGROUP\\s+BY\\b|\\bOFFSET\\b|\\bTYPEOF\\b");
   private static final int LIST_PAGE = 100;
-  private static final Duration DAY = Duration.ofDays(1);
 
-  private final FakeOrg org;
+  private final BulkSettings settings;
   private final AuthState auth;
   private final DataStore data;
   private final Counters counters;
   private final ConcurrentHashMap<String, FakeBulkIngest> ingest = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, FakeBulkQuery> queries = new ConcurrentHashMap<>();
   private final AtomicLong jobSeq = new AtomicLong();
-  private final Object quota = new Object();
-  private Instant windowStart = Instant.EPOCH;
-  private long queryJobsToday;
-  private long ingestRecordsToday;
-  private long queryBytesToday;
+  private final BulkQuota quota;
 
-  BulkJobs(FakeOrg org, AuthState auth, DataStore data, Counters counters) {
-    this.org = org;
+  BulkJobs(BulkSettings settings, AuthState auth, DataStore data, Counters counters) {
+    this.settings = settings;
     this.auth = auth;
     this.data = data;
     this.counters = counters;
+    this.quota = new BulkQuota(settings, auth.clock);
   }
 
   Reply handle(Request r, Session session, String v, List<String> path) {
     counters.bulkRequests.increment();
     if (path.isEmpty()) {
-      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+      return RestBodies.notFound();
     }
     boolean isIngest = path.get(0).equals("ingest");
     if (!isIngest && !path.get(0).equals("query")) {
-      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+      return RestBodies.notFound();
     }
     if (path.size() == 1) {
       return switch (r.method) {
         case "POST" -> isIngest ? createIngest(r, session, v) : createQuery(r, session, v);
         case "GET" -> list(r, v, isIngest);
-        default -> methodNotAllowed(r, "GET,POST");
+        default -> RestBodies.methodNotAllowed(r, "GET,POST");
       };
     }
     String id = path.get(1);
     if (isIngest) {
       FakeBulkIngest job = ingest.get(id);
       if (job == null) {
-        return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+        return RestBodies.notFound();
       }
       synchronized (job) {
         job.advance(auth.now(), data);
@@ -80,7 +73,7 @@ final class BulkJobs {
     }
     FakeBulkQuery job = queries.get(id);
     if (job == null) {
-      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+      return RestBodies.notFound();
     }
     synchronized (job) {
       job.advance(auth.now());
@@ -91,13 +84,13 @@ final class BulkJobs {
   // ---- ingest ----
 
   private Reply createIngest(Request r, Session session, String v) {
-    JsonNode body = Json.parse(r.body);
+    JsonNode body = FakeJson.parse(r.body);
     if (body == null || !body.isObject()) {
-      return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
+      return RestBodies.jsonParserError();
     }
-    String object = Json.text(body, "object");
-    String operation = Json.text(body, "operation");
-    String externalId = Json.text(body, "externalIdFieldName");
+    String object = FakeJson.text(body, "object");
+    String operation = FakeJson.text(body, "operation");
+    String externalId = FakeJson.text(body, "externalIdFieldName");
     String contentType = textOr(body, "contentType", "CSV");
     String delimiter = textOr(body, "columnDelimiter", "COMMA");
     String lineEnding = textOr(body, "lineEnding", "LF");
@@ -125,29 +118,29 @@ final class BulkJobs {
     ingest.put(id, job);
     counters.bulkJobsCreated.increment();
     synchronized (job) {
-      return Reply.json(200, Json.write(g -> ingestInfo(g, job, v, false)));
+      return Reply.json(200, FakeJson.write(g -> job.writeInfo(g, v, false)));
     }
   }
 
   private Reply ingestJob(Request r, FakeBulkIngest job, List<String> path) {
     if (path.size() == 2) {
       return switch (r.method) {
-        case "GET" -> Reply.json(200, Json.write(g -> ingestInfo(g, job, job.apiVersion, true)));
+        case "GET" -> Reply.json(200, FakeJson.write(g -> job.writeInfo(g, job.apiVersion, true)));
         case "PATCH" -> patchIngest(r, job);
         case "DELETE" -> delete(job.terminal() || job.state.equals("Open") ? ingest.remove(job.id) : null,
             job.state);
-        default -> methodNotAllowed(r, "GET,PATCH,DELETE");
+        default -> RestBodies.methodNotAllowed(r, "GET,PATCH,DELETE");
       };
     }
     if (path.size() != 3) {
-      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+      return RestBodies.notFound();
     }
     String resource = path.get(2);
     if (resource.equals("batches")) {
-      return r.method.equals("PUT") ? upload(r, job) : methodNotAllowed(r, "PUT");
+      return r.method.equals("PUT") ? upload(r, job) : RestBodies.methodNotAllowed(r, "PUT");
     }
     if (!r.method.equals("GET")) {
-      return methodNotAllowed(r, "GET");
+      return RestBodies.methodNotAllowed(r, "GET");
     }
     char delimiter = BulkCsv.delimiter(job.columnDelimiter);
     String eol = job.lineEndingChars();
@@ -172,7 +165,7 @@ final class BulkJobs {
         job.unprocessed().forEach(row -> BulkCsv.row(out, delimiter, eol, row));
       }
       default -> {
-        return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+        return RestBodies.notFound();
       }
     }
     return Reply.of(200, CSV, BulkCsv.bytes(out));
@@ -183,9 +176,9 @@ final class BulkJobs {
       // One upload per job: Salesforce wants large inputs split into several jobs.
       return jobState("Found multiple uploads for the job, or the job is no longer Open: " + job.state);
     }
-    if (r.body.length > org.bulkUploadLimitBytes()) {
+    if (r.body.length > settings.uploadLimitBytes) {
       return Reply.restError(400, "ClientInputError", "The upload exceeds the limit of "
-          + org.bulkUploadLimitBytes() + " bytes; split the data into several jobs");
+          + settings.uploadLimitBytes + " bytes; split the data into several jobs");
     }
     List<String[]> rows;
     try {
@@ -203,23 +196,19 @@ final class BulkJobs {
   }
 
   private Reply patchIngest(Request r, FakeBulkIngest job) {
-    JsonNode body = Json.parse(r.body);
-    String state = body == null ? null : Json.text(body, "state");
+    JsonNode body = FakeJson.parse(r.body);
+    String state = body == null ? null : FakeJson.text(body, "state");
     if ("UploadComplete".equals(state)) {
       if (!job.state.equals("Open")) {
         return jobState("Job is not Open: " + job.state);
       }
-      synchronized (quota) {
-        rollWindow();
-        if (ingestRecordsToday + job.rows.size() > org.bulkIngestRecordsPerDay()) {
-          return Reply.restError(400, "ExceededQuota", "Bulk API 2.0 ingest records limit of "
-              + org.bulkIngestRecordsPerDay() + " per 24 hours reached");
-        }
-        ingestRecordsToday += job.rows.size();
+      Reply exceeded = quota.takeIngestRecords(job.rows.size());
+      if (exceeded != null) {
+        return exceeded;
       }
       job.state = "UploadComplete";
       job.closedAt = auth.now();
-      job.ratePerSecond = org.bulkRecordsPerSecond();
+      job.ratePerSecond = settings.recordsPerSecond();
       job.modified = job.closedAt;
     } else if ("Aborted".equals(state)) {
       if (job.terminal()) {
@@ -230,53 +219,18 @@ final class BulkJobs {
     } else {
       return invalidJob("Invalid state: " + state, "INVALIDJOB");
     }
-    return Reply.json(200, Json.write(g -> ingestInfo(g, job, job.apiVersion, false)));
-  }
-
-  private void ingestInfo(JsonGenerator g, FakeBulkIngest job, String v, boolean full) {
-    g.writeStartObject();
-    g.writeStringProperty("id", job.id);
-    g.writeStringProperty("operation", job.operation);
-    g.writeStringProperty("object", job.object);
-    g.writeStringProperty("createdById", job.createdById);
-    g.writeStringProperty("createdDate", SObjectStore.SALESFORCE_DATE_TIME.format(job.createdDate));
-    g.writeStringProperty("systemModstamp", SObjectStore.SALESFORCE_DATE_TIME.format(job.modified));
-    g.writeStringProperty("state", job.state);
-    if (job.externalIdFieldName != null) {
-      g.writeStringProperty("externalIdFieldName", job.externalIdFieldName);
-    }
-    g.writeStringProperty("concurrencyMode", "Parallel");
-    g.writeStringProperty("contentType", "CSV");
-    g.writeNumberProperty("apiVersion", Double.parseDouble(job.apiVersion));
-    g.writeStringProperty("jobType", "V2Ingest");
-    if (!full) {
-      g.writeStringProperty("contentUrl", "services/data/v" + v + "/jobs/ingest/" + job.id + "/batches");
-    }
-    g.writeStringProperty("lineEnding", job.lineEnding);
-    g.writeStringProperty("columnDelimiter", job.columnDelimiter);
-    if (full) {
-      g.writeNumberProperty("numberRecordsProcessed", job.processed);
-      g.writeNumberProperty("numberRecordsFailed", job.failed);
-      g.writeNumberProperty("retries", 0);
-      g.writeNumberProperty("totalProcessingTime", 0);
-      g.writeNumberProperty("apiActiveProcessingTime", 0);
-      g.writeNumberProperty("apexProcessingTime", 0);
-      if (job.errorMessage != null) {
-        g.writeStringProperty("errorMessage", job.errorMessage);
-      }
-    }
-    g.writeEndObject();
+    return Reply.json(200, FakeJson.write(g -> job.writeInfo(g, job.apiVersion, false)));
   }
 
   // ---- query ----
 
   private Reply createQuery(Request r, Session session, String v) {
-    JsonNode body = Json.parse(r.body);
+    JsonNode body = FakeJson.parse(r.body);
     if (body == null || !body.isObject()) {
-      return Reply.restError(400, "JSON_PARSER_ERROR", "The request body is not valid JSON.");
+      return RestBodies.jsonParserError();
     }
     String operation = textOr(body, "operation", "query");
-    String soql = Json.text(body, "query");
+    String soql = FakeJson.text(body, "query");
     String delimiter = textOr(body, "columnDelimiter", "COMMA");
     String lineEnding = textOr(body, "lineEnding", "LF");
     if (!(operation.equals("query") || operation.equals("queryAll")) || !DELIMITERS.contains(delimiter)
@@ -302,51 +256,47 @@ final class BulkJobs {
       return Reply.restError(400, "API_ERROR", "Bulk API 2.0 does not support this query: aggregate "
           + "functions, GROUP BY, OFFSET and TYPEOF are not supported");
     }
-    synchronized (quota) {
-      rollWindow();
-      if (queryJobsToday >= org.bulkQueryJobsPerDay()) {
-        return Reply.restError(400, "ExceededQuota", "DailyBulkV2QueryJobs limit of "
-            + org.bulkQueryJobsPerDay() + " reached");
-      }
-      queryJobsToday++;
+    Reply exceeded = quota.takeQueryJob();
+    if (exceeded != null) {
+      return exceeded;
     }
     Instant now = auth.now();
     String id = Ids.id("750", jobSeq.incrementAndGet());
     QueryCursor cursor = new QueryCursor(id, result, now, session.token, session.userId,
-        org.bulkQueryPageSize());
+        settings.queryPageSize);
     FakeBulkQuery job = new FakeBulkQuery(id, operation, soql, delimiter, lineEnding, v, session.userId, now,
-        cursor, org.bulkRecordsPerSecond());
+        cursor, settings.recordsPerSecond());
     queries.put(id, job);
     counters.bulkJobsCreated.increment();
     synchronized (job) {
-      return Reply.json(200, Json.write(g -> job.writeInfo(g, false)));
+      return Reply.json(200, FakeJson.write(g -> job.writeInfo(g, false)));
     }
   }
 
   private Reply queryJob(Request r, String v, FakeBulkQuery job, List<String> path) {
     if (path.size() == 2) {
       return switch (r.method) {
-        case "GET" -> Reply.json(200, Json.write(g -> job.writeInfo(g, true)));
+        case "GET" -> Reply.json(200, FakeJson.write(g -> job.writeInfo(g, true)));
         case "PATCH" -> {
-          JsonNode body = Json.parse(r.body);
-          if (body == null || !"Aborted".equals(Json.text(body, "state"))) {
+          JsonNode body = FakeJson.parse(r.body);
+          if (body == null || !"Aborted".equals(FakeJson.text(body, "state"))) {
             yield invalidJob("Invalid state", "INVALIDJOB");
           }
           if (job.terminal()) {
             yield jobState("Job is already " + job.state);
           }
           job.state = "Aborted";
-          yield Reply.json(200, Json.write(g -> job.writeInfo(g, false)));
+          yield Reply.json(200, FakeJson.write(g -> job.writeInfo(g, false)));
         }
         case "DELETE" -> delete(job.state.equals("InProgress") ? null : queries.remove(job.id), job.state);
-        default -> methodNotAllowed(r, "GET,PATCH,DELETE");
+        default -> RestBodies.methodNotAllowed(r, "GET,PATCH,DELETE");
       };
     }
     if (path.size() != 3 || !path.get(2).equals("results")) {
-      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+      return RestBodies.notFound();
     }
     if (!r.method.equals("GET")) {
-      return methodNotAllowed(r, "GET");
+      return RestBodies.methodNotAllowed(r, "GET");
     }
     if (!v.equals(job.apiVersion)) {
       return Reply.restError(409, "INVALIDJOBSTATE", "Results must be requested with the API version the "
@@ -359,7 +309,7 @@ final class BulkJobs {
     if (offset < 0) {
       return Reply.restError(400, "INVALIDLOCATOR", "Invalid locator");
     }
-    long max = org.bulkQueryPageSize();
+    long max = settings.queryPageSize;
     String maxRecords = r.query.get("maxRecords");
     if (maxRecords != null) {
       try {
@@ -373,9 +323,7 @@ final class BulkJobs {
     }
     long[] count = new long[1];
     byte[] csv = job.page(offset, max, count);
-    synchronized (quota) {
-      queryBytesToday += csv.length;
-    }
+    quota.addQueryBytes(csv.length);
     long next = offset + count[0];
     return Reply.of(200, CSV, csv)
         .header("Sforce-NumberOfRecords", Long.toString(count[0]))
@@ -400,7 +348,7 @@ final class BulkJobs {
     int end = Math.min(ids.size(), start + LIST_PAGE);
     boolean done = end >= ids.size();
     Instant now = auth.now();
-    return Reply.json(200, Json.write(g -> {
+    return Reply.json(200, FakeJson.write(g -> {
       g.writeStartObject();
       g.writeBooleanProperty("done", done);
       g.writeName("records");
@@ -411,7 +359,7 @@ final class BulkJobs {
           if (job != null) {
             synchronized (job) {
               job.advance(now, data);
-              ingestInfo(g, job, v, false);
+              job.writeInfo(g, v, false);
             }
           }
         } else {
@@ -439,33 +387,9 @@ final class BulkJobs {
     return removed != null ? Reply.noContent() : jobState("Job cannot be deleted while " + state);
   }
 
-  private void rollWindow() {
-    Instant now = auth.now();
-    if (!now.isBefore(windowStart.plus(DAY))) {
-      windowStart = now;
-      queryJobsToday = 0;
-      ingestRecordsToday = 0;
-      queryBytesToday = 0;
-    }
-  }
-
   /** The bulk entries of {@code /limits}. */
   void limits(Map<String, Map<String, Long>> limits) {
-    synchronized (quota) {
-      rollWindow();
-      put(limits, "DailyBulkV2QueryFileStorageMB", 976_562, 976_562 - queryBytesToday / (1024 * 1024));
-      put(limits, "DailyBulkV2QueryJobs", org.bulkQueryJobsPerDay(),
-          org.bulkQueryJobsPerDay() - queryJobsToday);
-      put(limits, "DailyBulkV2IngestRecords", org.bulkIngestRecordsPerDay(),
-          org.bulkIngestRecordsPerDay() - ingestRecordsToday);
-    }
-  }
-
-  private static void put(Map<String, Map<String, Long>> limits, String name, long max, long remaining) {
-    Map<String, Long> entry = new LinkedHashMap<>();
-    entry.put("Max", max);
-    entry.put("Remaining", Math.max(0, remaining));
-    limits.put(name, entry);
+    quota.limits(limits);
   }
 
   private static String[] prepend(String a, String b, String[] header) {
@@ -477,7 +401,7 @@ final class BulkJobs {
   }
 
   private static String textOr(JsonNode body, String name, String fallback) {
-    String value = Json.text(body, name);
+    String value = FakeJson.text(body, name);
     return value == null ? fallback : value;
   }
 
@@ -487,10 +411,5 @@ final class BulkJobs {
 
   private static Reply jobState(String message) {
     return Reply.restError(409, "INVALIDJOBSTATE", message);
-  }
-
-  private static Reply methodNotAllowed(Request r, String allowed) {
-    return Reply.restError(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + r.method + "' not allowed. Allowed are "
-        + allowed);
   }
 }

@@ -63,7 +63,7 @@ final class DataStore {
   /** A User that owns generated Accounts: present from the start, not in the ledger or the counters. */
   private static void seed(SObjectStore users, String name, String alias) {
     long seq = users.lastSeq.incrementAndGet();
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = FakeJson.MAPPER.createObjectNode();
     node.put("Id", users.id(seq));
     node.put("Name", name);
     node.put("Username", alias + "@fakeorg.forceflux.test");
@@ -172,12 +172,7 @@ final class DataStore {
   synchronized WriteResult upsert(SObjectStore store, String value, JsonNode body) {
     long seq = store.findByExternalId(value);
     if (seq > 0) {
-      WriteError error = validate(store, body, false);
-      if (error != null) {
-        return WriteResult.failed(error);
-      }
-      applyUpdate(store, seq, body);
-      return new WriteResult(store.id(seq), false, null);
+      return update(store, seq, body);
     }
     WriteError error = validate(store, body, true);
     if (error != null) {
@@ -210,7 +205,7 @@ final class DataStore {
 
   String applyCreate(SObjectStore store, JsonNode body) {
     long seq = store.lastSeq.incrementAndGet();
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = FakeJson.MAPPER.createObjectNode();
     String id = store.id(seq);
     node.put("Id", id);
     copyFields(store, body, node);
@@ -235,11 +230,11 @@ final class DataStore {
 
   void applyUpdate(SObjectStore store, long seq, JsonNode body) {
     ObjectNode node = materialize(store, seq);
-    String oldExternalId = Json.text(node, SObjectStore.EXTERNAL_ID);
+    String oldExternalId = FakeJson.text(node, SObjectStore.EXTERNAL_ID);
     if (undo != null) {
       ObjectNode before = node.deepCopy();
       undo.add(() -> {
-        String now = Json.text(node, SObjectStore.EXTERNAL_ID);
+        String now = FakeJson.text(node, SObjectStore.EXTERNAL_ID);
         node.removeAll();
         node.setAll(before);
         indexExternalId(store, seq, now, node);
@@ -269,7 +264,7 @@ final class DataStore {
   }
 
   private static void indexExternalId(SObjectStore store, long seq, @Nullable String old, ObjectNode node) {
-    String current = Json.text(node, SObjectStore.EXTERNAL_ID);
+    String current = FakeJson.text(node, SObjectStore.EXTERNAL_ID);
     if (old != null && !old.equals(current)) {
       store.externalIds.remove(old, seq);
     }
@@ -338,6 +333,6 @@ final class DataStore {
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> toMap(ObjectNode node) {
-    return Collections.unmodifiableMap(Json.MAPPER.convertValue(node, LinkedHashMap.class));
+    return Collections.unmodifiableMap(FakeJson.MAPPER.convertValue(node, LinkedHashMap.class));
   }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -113,7 +114,7 @@ final class FakeBulkIngest {
 
   /** One row through validation and the data store; the caller holds the data store's lock. */
   private void apply(DataStore data, SObjectStore store, String[] row) {
-    ObjectNode fields = Json.MAPPER.createObjectNode();
+    ObjectNode fields = FakeJson.MAPPER.createObjectNode();
     String id = null;
     for (int i = 0; i < header.length; i++) {
       String column = header[i].trim();
@@ -126,7 +127,7 @@ final class FakeBulkIngest {
         fields.put(column, value);
       }
     }
-    String name = Json.text(fields, "Name");
+    String name = FakeJson.text(fields, "Name");
     if (name == null) {
       for (var e : fields.properties()) {
         if (e.getKey().equalsIgnoreCase("Name") && e.getValue().isString()) {
@@ -222,5 +223,41 @@ final class FakeBulkIngest {
 
   String object() {
     return object.toLowerCase(Locale.ROOT);
+  }
+
+  /** The job info as Salesforce writes it: the short form on create and in lists, the full one on GET. */
+  void writeInfo(JsonGenerator g, String v, boolean full) {
+    g.writeStartObject();
+    g.writeStringProperty("id", id);
+    g.writeStringProperty("operation", operation);
+    g.writeStringProperty("object", object);
+    g.writeStringProperty("createdById", createdById);
+    g.writeStringProperty("createdDate", SObjectStore.SALESFORCE_DATE_TIME.format(createdDate));
+    g.writeStringProperty("systemModstamp", SObjectStore.SALESFORCE_DATE_TIME.format(modified));
+    g.writeStringProperty("state", state);
+    if (externalIdFieldName != null) {
+      g.writeStringProperty("externalIdFieldName", externalIdFieldName);
+    }
+    g.writeStringProperty("concurrencyMode", "Parallel");
+    g.writeStringProperty("contentType", "CSV");
+    g.writeNumberProperty("apiVersion", Double.parseDouble(apiVersion));
+    g.writeStringProperty("jobType", "V2Ingest");
+    if (!full) {
+      g.writeStringProperty("contentUrl", "services/data/v" + v + "/jobs/ingest/" + id + "/batches");
+    }
+    g.writeStringProperty("lineEnding", lineEnding);
+    g.writeStringProperty("columnDelimiter", columnDelimiter);
+    if (full) {
+      g.writeNumberProperty("numberRecordsProcessed", processed);
+      g.writeNumberProperty("numberRecordsFailed", failed);
+      g.writeNumberProperty("retries", 0);
+      g.writeNumberProperty("totalProcessingTime", 0);
+      g.writeNumberProperty("apiActiveProcessingTime", 0);
+      g.writeNumberProperty("apexProcessingTime", 0);
+      if (errorMessage != null) {
+        g.writeStringProperty("errorMessage", errorMessage);
+      }
+    }
+    g.writeEndObject();
   }
 }

@@ -6,19 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * sObject Collections beyond create and update: upsert by external Id ({@code PATCH /composite/sobjects/{Type}/
- * {field}}), delete ({@code DELETE /composite/sobjects?ids=&allOrNone=}) and retrieve ({@code GET ?ids=&fields=}
- * or {@code POST {ids, fields}} on {@code /composite/sobjects/{Type}}). At most 200 records per call; results in
- * input order; {@code allOrNone} rolls the call back when one record fails.
+ * sObject Collections: create and update ({@code POST|PATCH /composite/sobjects}), upsert by external Id
+ * ({@code PATCH /composite/sobjects/{Type}/{field}}), delete ({@code DELETE /composite/sobjects?ids=&allOrNone=})
+ * and retrieve ({@code GET ?ids=&fields=} or {@code POST {ids, fields}} on {@code /composite/sobjects/{Type}}).
+ * At most 200 records per call; results in input order; {@code allOrNone} rolls the call back when one record
+ * fails.
  */
 final class FakeCollections {
 
   private static final int MAX = 200;
-  static final WriteError ROLLED_BACK = new WriteError("ALL_OR_NONE_OPERATION_ROLLED_BACK",
-      "Record rolled back because not all records were valid and the request was using AllOrNone header",
-      List.of());
 
   private final DataStore data;
 
@@ -29,7 +28,11 @@ final class FakeCollections {
   /** {@code path}: what follows {@code /composite/sobjects}. */
   Reply handle(Request r, String v, List<String> path) {
     if (path.isEmpty()) {
-      return r.method.equals("DELETE") ? delete(r) : RestEndpoint.methodNotAllowed(r, "POST,PATCH,DELETE");
+      return switch (r.method) {
+        case "POST", "PATCH" -> save(r);
+        case "DELETE" -> delete(r);
+        default -> RestBodies.methodNotAllowed(r, "POST,PATCH,DELETE");
+      };
     }
     SObjectStore store = data.type(path.get(0));
     if (store == null) {
@@ -37,13 +40,91 @@ final class FakeCollections {
     }
     if (path.size() == 1) {
       return r.method.equals("GET") || r.method.equals("POST") ? retrieve(r, v, store)
-          : RestEndpoint.methodNotAllowed(r, "GET,POST");
+          : RestBodies.methodNotAllowed(r, "GET,POST");
     }
     if (path.size() == 2) {
       return r.method.equals("PATCH") ? upsert(r, store, path.get(1))
-          : RestEndpoint.methodNotAllowed(r, "PATCH");
+          : RestBodies.methodNotAllowed(r, "PATCH");
     }
-    return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+    return RestBodies.notFound();
+  }
+
+  private record Planned(@Nullable SObjectStore store, long seq, JsonNode body, @Nullable String id,
+      @Nullable WriteError error) {
+  }
+
+  /** Create ({@code POST}) or update ({@code PATCH}) of up to 200 records of any types. */
+  private Reply save(Request r) {
+    boolean create = r.method.equals("POST");
+    JsonNode body = FakeJson.parse(r.body);
+    if (body == null || !body.isObject() || body.get("records") == null || !body.get("records").isArray()) {
+      return RestBodies.jsonParserError();
+    }
+    JsonNode records = body.get("records");
+    if (records.size() > MAX) {
+      return tooMany();
+    }
+    JsonNode allOrNoneNode = body.get("allOrNone");
+    boolean allOrNone = allOrNoneNode != null && allOrNoneNode.isBoolean() && allOrNoneNode.booleanValue();
+    List<Planned> plan = new ArrayList<>();
+    List<String> results = new ArrayList<>();
+    synchronized (data) {
+      boolean anyError = false;
+      for (JsonNode record : records) {
+        Planned p = plan(record, create);
+        anyError |= p.error() != null;
+        plan.add(p);
+      }
+      for (Planned p : plan) {
+        if (p.error() != null) {
+          results.add(RestBodies.failure(p.id(), p.error()));
+        } else if (allOrNone && anyError) {
+          results.add(RestBodies.failure(p.id(), RestBodies.ROLLED_BACK));
+        } else if (create) {
+          results.add(RestBodies.success(data.applyCreate(p.store(), p.body())));
+        } else {
+          data.applyUpdate(p.store(), p.seq(), p.body());
+          results.add(RestBodies.success(String.valueOf(p.id())));
+        }
+      }
+    }
+    return Reply.json(200, "[" + String.join(",", results) + "]");
+  }
+
+  private Planned plan(JsonNode record, boolean create) {
+    if (!record.isObject()) {
+      return new Planned(null, -1, record, null,
+          new WriteError("JSON_PARSER_ERROR", "Each record must be a JSON object.", List.of()));
+    }
+    JsonNode attributes = record.get("attributes");
+    String type = attributes == null ? null : FakeJson.text(attributes, "type");
+    SObjectStore store = type == null ? null : data.type(type);
+    if (store == null) {
+      return new Planned(null, -1, record, null, new WriteError("INVALID_TYPE",
+          type == null ? "No SObject Type defined in the record" : "sObject type '" + type
+              + "' is not supported.", List.of()));
+    }
+    if (create) {
+      return new Planned(store, -1, record, null, data.validate(store, record, true));
+    }
+    ObjectNode fields = ((ObjectNode) record).deepCopy();
+    String id = null;
+    for (String key : List.of("id", "Id", "ID", "iD")) {
+      JsonNode value = fields.remove(key);
+      if (value != null && value.isString()) {
+        id = value.stringValue();
+      }
+    }
+    if (id == null) {
+      return new Planned(store, -1, fields, null, new WriteError("MISSING_ARGUMENT",
+          "Id not specified in an update call", List.of()));
+    }
+    long seq = store.seq(id);
+    if (seq < 0 || !store.live(seq)) {
+      return new Planned(store, -1, fields, id, new WriteError("ENTITY_IS_DELETED",
+          "entity is deleted", List.of()));
+    }
+    return new Planned(store, seq, fields, store.id(seq), data.validate(store, fields, false));
   }
 
   private static Reply tooMany() {
@@ -57,9 +138,9 @@ final class FakeCollections {
       return Reply.restError(400, "INVALID_FIELD", "Field name provided, " + field + " is not an External ID "
           + "or indexed field for " + store.name);
     }
-    JsonNode body = Json.parse(r.body);
+    JsonNode body = FakeJson.parse(r.body);
     if (body == null || !body.isObject() || body.get("records") == null || !body.get("records").isArray()) {
-      return RestEndpoint.jsonParserError();
+      return RestBodies.jsonParserError();
     }
     JsonNode records = body.get("records");
     if (records.size() > MAX) {
@@ -80,11 +161,11 @@ final class FakeCollections {
     List<String> out = new ArrayList<>();
     for (WriteResult w : results) {
       if (w.error() != null) {
-        out.add(RestEndpoint.failure(null, w.error()));
+        out.add(RestBodies.failure(null, w.error()));
       } else if (rolledBack) {
-        out.add(RestEndpoint.failure(null, ROLLED_BACK));
+        out.add(RestBodies.failure(null, RestBodies.ROLLED_BACK));
       } else {
-        out.add("{\"id\":" + Json.quote(String.valueOf(w.id())) + ",\"success\":true,\"errors\":[],"
+        out.add("{\"id\":" + FakeJson.quote(String.valueOf(w.id())) + ",\"success\":true,\"errors\":[],"
             + "\"created\":" + w.created() + "}");
       }
     }
@@ -96,7 +177,7 @@ final class FakeCollections {
       return WriteResult.failed(new WriteError("JSON_PARSER_ERROR", "Each record must be a JSON object.",
           List.of()));
     }
-    String type = Json.text(record.path("attributes"), "type");
+    String type = FakeJson.text(record.path("attributes"), "type");
     if (type != null && !type.equalsIgnoreCase(store.name)) {
       return WriteResult.failed(new WriteError("INVALID_TYPE", "Records must all be of type " + store.name,
           List.of()));
@@ -140,8 +221,8 @@ final class FakeCollections {
     for (int i = 0; i < list.length; i++) {
       WriteError error = errors.get(i);
       String id = list[i].trim();
-      out.add(error != null ? RestEndpoint.failure(id, error)
-          : rolledBack ? RestEndpoint.failure(id, ROLLED_BACK) : RestEndpoint.success(id));
+      out.add(error != null ? RestBodies.failure(id, error)
+          : rolledBack ? RestBodies.failure(id, RestBodies.ROLLED_BACK) : RestBodies.success(id));
     }
     return Reply.json(200, "[" + String.join(",", out) + "]");
   }
@@ -162,9 +243,9 @@ final class FakeCollections {
       split(r.query.get("ids"), ids);
       split(r.query.get("fields"), fields);
     } else {
-      JsonNode body = Json.parse(r.body);
+      JsonNode body = FakeJson.parse(r.body);
       if (body == null || !body.isObject()) {
-        return RestEndpoint.jsonParserError();
+        return RestBodies.jsonParserError();
       }
       body.path("ids").forEach(n -> ids.add(n.asString("")));
       body.path("fields").forEach(n -> fields.add(n.asString("")));
@@ -185,14 +266,14 @@ final class FakeCollections {
       canonical.add(c);
     }
     String urlPrefix = "/services/data/v" + v + "/sobjects/" + store.name + "/";
-    return Reply.json(200, Json.write(g -> {
+    return Reply.json(200, FakeJson.write(g -> {
       g.writeStartArray();
       for (String id : ids) {
         long seq = store.seq(id);
         if (seq < 0 || !store.live(seq)) {
           g.writeNull();
         } else {
-          RestEndpoint.writeRecord(g, store, seq, canonical, urlPrefix);
+          RestBodies.writeRecord(g, store, seq, canonical, urlPrefix);
         }
       }
       g.writeEndArray();

@@ -17,33 +17,42 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The Composite family under {@code /composite}: Composite (up to 25 subrequests with {@code @{ref.path}}
  * references, {@code allOrNone} as one transaction, always HTTP 200), Composite Batch (independent subrequests, one
- * API call each, {@code haltOnError}), sObject Tree (nested records, all or nothing) and the sObject Collections
- * operations {@link FakeCollections} serves. Subrequests run through the same routes as top-level requests, inside
+ * API call each, {@code haltOnError}), and routes sObject Tree to {@link FakeSObjectTree} and the sObject Collections
+ * operations to {@link FakeCollections}. Subrequests run through the same routes as top-level requests, inside
  * the caller's already authenticated and counted request.
  */
 final class FakeComposite {
 
   static final int MAX_SUBREQUESTS = 25;
   static final int MAX_QUERY_OR_COLLECTION = 5;
-  static final int MAX_TREE_RECORDS = 200;
   static final String ROLLED_BACK = "The transaction was rolled back since another operation in the same "
       + "transaction failed.";
   private static final Pattern REFERENCE = Pattern.compile("@\\{([A-Za-z0-9_]+)((?:\\.[A-Za-z0-9_]+|\\[\\d+])*)}");
   private static final Pattern REFERENCE_ID = Pattern.compile("[A-Za-z0-9_]{1,80}");
   private static final Pattern URL = Pattern.compile("/services/data/v(\\d{2,3}\\.0)(/[^?]*)(\\?.*)?");
 
-  private final RestEndpoint rest;
-  private final FakeOrg org;
+  /** How a subrequest reaches the REST resources, as if it were a request of its own. */
+  @FunctionalInterface
+  interface Route {
+    Reply route(Request r, Session session, String v, List<String> path);
+  }
+
+  private final Route route;
+  private final AuthState auth;
+  private final ApiAllowance allowance;
   private final DataStore data;
   private final FakeCollections collections;
+  private final FakeSObjectTree tree;
   /** The subrequest index at which the next Composite or Batch call finds its session dead, or -1. */
   private final AtomicInteger sessionDiesAt = new AtomicInteger(-1);
 
-  FakeComposite(RestEndpoint rest, FakeOrg org, DataStore data) {
-    this.rest = rest;
-    this.org = org;
+  FakeComposite(Route route, AuthState auth, ApiAllowance allowance, DataStore data) {
+    this.route = route;
+    this.auth = auth;
+    this.allowance = allowance;
     this.data = data;
     this.collections = new FakeCollections(data);
+    this.tree = new FakeSObjectTree(data);
   }
 
   void killSessionAt(int subrequest) {
@@ -56,11 +65,11 @@ final class FakeComposite {
       return collections.handle(r, v, path.subList(2, path.size()));
     }
     if (!r.method.equals("POST")) {
-      return RestEndpoint.methodNotAllowed(r, "POST");
+      return RestBodies.methodNotAllowed(r, "POST");
     }
-    JsonNode body = Json.parse(r.body);
+    JsonNode body = FakeJson.parse(r.body);
     if (body == null || !body.isObject()) {
-      return RestEndpoint.jsonParserError();
+      return RestBodies.jsonParserError();
     }
     if (path.size() == 1) {
       return composite(r, session, v, (ObjectNode) body);
@@ -69,9 +78,9 @@ final class FakeComposite {
       return batch(r, session, (ObjectNode) body);
     }
     if (path.size() == 3 && path.get(1).equals("tree")) {
-      return tree(v, path.get(2), (ObjectNode) body);
+      return tree.handle(path.get(2), (ObjectNode) body);
     }
-    return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+    return RestBodies.notFound();
   }
 
   // ---- Composite ----
@@ -98,9 +107,9 @@ final class FakeComposite {
     int heavy = 0;
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (JsonNode n : list) {
-      String method = Json.text(n, "method");
-      String url = Json.text(n, "url");
-      String ref = Json.text(n, "referenceId");
+      String method = FakeJson.text(n, "method");
+      String url = FakeJson.text(n, "url");
+      String ref = FakeJson.text(n, "referenceId");
       if (method == null || url == null || ref == null || !REFERENCE_ID.matcher(ref).matches()
           || !seen.add(ref)) {
         return Reply.restError(400, "INVALID_API_INPUT", "each subrequest needs a method, a url and a unique "
@@ -139,7 +148,7 @@ final class FakeComposite {
         }
         Outcome o;
         if (dies >= 0 && i >= dies) {
-          o = new Outcome(401, errorArray("INVALID_SESSION_ID", RestEndpoint.SESSION_EXPIRED), Map.of());
+          o = new Outcome(401, RestBodies.errorArray("INVALID_SESSION_ID", RestBodies.SESSION_EXPIRED), Map.of());
         } else {
           o = runSub(r, session, sub, results);
         }
@@ -155,14 +164,14 @@ final class FakeComposite {
       return !(allOrNone && failed[0] >= 0);
     });
     if (dies >= 0) {
-      org.expireSession(session.token);
+      auth.expireSession(session.token);
     }
     if (allOrNone && failed[0] >= 0) {
       for (int i = 0; i < failed[0]; i++) {
         outcomes.set(i, halted(ROLLED_BACK));
       }
     }
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = FakeJson.MAPPER.createObjectNode();
     ArrayNode responses = out.putArray("compositeResponse");
     for (int i = 0; i < subs.size(); i++) {
       Outcome o = outcomes.get(i);
@@ -177,17 +186,11 @@ final class FakeComposite {
       entry.put("httpStatusCode", o.status());
       entry.put("referenceId", subs.get(i).referenceId());
     }
-    return Reply.json(200, Json.bytes(out));
+    return Reply.json(200, FakeJson.bytes(out));
   }
 
   private static Outcome halted(String message) {
-    return new Outcome(400, errorArray("PROCESSING_HALTED", message), Map.of());
-  }
-
-  private static JsonNode errorArray(String code, String message) {
-    ArrayNode array = Json.MAPPER.createArrayNode();
-    array.addObject().put("errorCode", code).put("message", message);
-    return array;
+    return new Outcome(400, RestBodies.errorArray("PROCESSING_HALTED", message), Map.of());
   }
 
   private Outcome runSub(Request top, Session session, Sub sub, Map<String, JsonNode> results) {
@@ -205,7 +208,7 @@ final class FakeComposite {
   private Outcome execute(Request top, Session session, String method, String url, @Nullable JsonNode body) {
     Matcher m = URL.matcher(url);
     if (!m.matches()) {
-      return new Outcome(404, errorArray("NOT_FOUND", "The requested resource does not exist"), Map.of());
+      return new Outcome(404, RestBodies.errorArray("NOT_FOUND", "The requested resource does not exist"), Map.of());
     }
     String v = m.group(1);
     DefaultHttpHeaders headers = new DefaultHttpHeaders();
@@ -213,20 +216,20 @@ final class FakeComposite {
     if (options != null) {
       headers.set("Sforce-Query-Options", options);
     }
-    byte[] bytes = body == null ? new byte[0] : Json.bytes(body);
+    byte[] bytes = body == null ? new byte[0] : FakeJson.bytes(body);
     Request sub = new Request(method, url, headers, bytes);
     List<String> segments = sub.segments();
     List<String> restPath = segments.subList(4, segments.size());
     if (restPath.size() > 1 && restPath.get(restPath.size() - 1).isEmpty()) {
       restPath = restPath.subList(0, restPath.size() - 1);
     }
-    Reply reply = rest.route(sub, session, v, restPath);
-    JsonNode parsed = reply.body.length == 0 ? null : Json.parse(reply.body);
+    Reply reply = route.route(sub, session, v, restPath);
+    JsonNode parsed = reply.body.length == 0 ? null : FakeJson.parse(reply.body);
     Map<String, String> out = new HashMap<>();
-    if (reply.status == 201 && parsed != null && parsed.isObject() && Json.text(parsed, "id") != null
+    if (reply.status == 201 && parsed != null && parsed.isObject() && FakeJson.text(parsed, "id") != null
         && method.equals("POST") && m.group(2).startsWith("/sobjects/")) {
       out.put("Location", m.group(2).isEmpty() ? "" : "/services/data/v" + v + m.group(2) + "/"
-          + Json.text(parsed, "id"));
+          + FakeJson.text(parsed, "id"));
     }
     return new Outcome(reply.status, parsed, out);
   }
@@ -269,17 +272,17 @@ final class FakeComposite {
       if (whole.matches()) {
         return lookup(whole.group(1), whole.group(2), results).deepCopy();
       }
-      return s.contains("@{") ? Json.MAPPER.getNodeFactory().stringNode(resolve(s, results, false)) : node;
+      return s.contains("@{") ? FakeJson.MAPPER.getNodeFactory().stringNode(resolve(s, results, false)) : node;
     }
     if (node.isObject()) {
-      ObjectNode copy = Json.MAPPER.createObjectNode();
+      ObjectNode copy = FakeJson.MAPPER.createObjectNode();
       for (var e : node.properties()) {
         copy.set(e.getKey(), resolveTree(e.getValue(), results));
       }
       return copy;
     }
     if (node.isArray()) {
-      ArrayNode copy = Json.MAPPER.createArrayNode();
+      ArrayNode copy = FakeJson.MAPPER.createArrayNode();
       node.forEach(n -> copy.add(resolveTree(n, results)));
       return copy;
     }
@@ -299,26 +302,27 @@ final class FakeComposite {
     }
     boolean haltOnError = body.path("haltOnError").asBoolean(false);
     int dies = sessionDiesAt.getAndSet(-1);
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    ArrayNode results = Json.MAPPER.createArrayNode();
+    ObjectNode out = FakeJson.MAPPER.createObjectNode();
+    ArrayNode results = FakeJson.MAPPER.createArrayNode();
     boolean hasErrors = false;
     boolean halted = false;
     for (int i = 0; i < list.size(); i++) {
       JsonNode n = list.get(i);
       Outcome o;
       if (halted) {
-        o = new Outcome(412, errorArray("BATCH_PROCESSING_HALTED",
+        o = new Outcome(412, RestBodies.errorArray("BATCH_PROCESSING_HALTED",
             "Batch processing halted per request"), Map.of());
       } else if (dies >= 0 && i >= dies) {
-        o = new Outcome(401, errorArray("INVALID_SESSION_ID", RestEndpoint.SESSION_EXPIRED), Map.of());
-      } else if (i > 0 && org.tryApiCall() < 0) {
+        o = new Outcome(401, RestBodies.errorArray("INVALID_SESSION_ID", RestBodies.SESSION_EXPIRED), Map.of());
+      } else if (i > 0 && allowance.tryCall() < 0) {
         // The top-level request paid for the first subrequest; each further one is a call of its own.
-        o = new Outcome(403, errorArray("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), Map.of());
+        o = new Outcome(403, RestBodies.errorArray("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."),
+            Map.of());
       } else {
-        String method = Json.text(n, "method");
-        String url = Json.text(n, "url");
+        String method = FakeJson.text(n, "method");
+        String url = FakeJson.text(n, "url");
         if (method == null || url == null) {
-          o = new Outcome(400, errorArray("INVALID_API_INPUT", "method and url are required"), Map.of());
+          o = new Outcome(400, RestBodies.errorArray("INVALID_API_INPUT", "method and url are required"), Map.of());
         } else {
           String full = url.startsWith("/services/data/") ? url : "/services/data/" + url;
           o = execute(r, session, method, full, n.get("richInput"));
@@ -337,120 +341,10 @@ final class FakeComposite {
       }
     }
     if (dies >= 0) {
-      org.expireSession(session.token);
+      auth.expireSession(session.token);
     }
     out.put("hasErrors", hasErrors);
     out.set("results", results);
-    return Reply.json(200, Json.bytes(out));
+    return Reply.json(200, FakeJson.bytes(out));
   }
-
-  // ---- sObject Tree ----
-
-  private record TreeError(String referenceId, DataStore.WriteError error) {
-  }
-
-  private Reply tree(String v, String type, ObjectNode body) {
-    SObjectStore root = data.type(type);
-    if (root == null) {
-      return Reply.restError(400, "INVALID_TYPE", "sObject type '" + type + "' is not supported.");
-    }
-    JsonNode records = body.get("records");
-    if (records == null || !records.isArray()) {
-      return RestEndpoint.jsonParserError();
-    }
-    int[] count = {0};
-    java.util.Set<String> types = new java.util.HashSet<>();
-    if (!countTree(records, 1, count, types) || count[0] > MAX_TREE_RECORDS || types.size() > 5) {
-      return Reply.restError(400, "INVALID_API_INPUT", "An sObject tree holds at most " + MAX_TREE_RECORDS
-          + " records of at most 5 types, at most 5 levels deep");
-    }
-    List<String[]> created = new ArrayList<>();
-    List<TreeError> errors = new ArrayList<>();
-    data.transaction(() -> {
-      for (JsonNode record : records) {
-        insertTree(root, record, null, null, created, errors);
-      }
-      return errors.isEmpty();
-    });
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("hasErrors", !errors.isEmpty());
-    ArrayNode results = out.putArray("results");
-    if (errors.isEmpty()) {
-      for (String[] c : created) {
-        results.addObject().put("referenceId", c[0]).put("id", c[1]);
-      }
-      return Reply.json(201, Json.bytes(out));
-    }
-    for (TreeError e : errors) {
-      ObjectNode entry = results.addObject();
-      entry.put("referenceId", e.referenceId());
-      ObjectNode error = entry.putArray("errors").addObject();
-      error.put("statusCode", e.error().code());
-      error.put("message", e.error().message());
-      ArrayNode fields = error.putArray("fields");
-      e.error().fields().forEach(fields::add);
-    }
-    return Reply.json(400, Json.bytes(out));
-  }
-
-  private static boolean countTree(JsonNode records, int depth, int[] count, java.util.Set<String> types) {
-    if (depth > 5) {
-      return false;
-    }
-    for (JsonNode record : records) {
-      count[0]++;
-      String t = Json.text(record.path("attributes"), "type");
-      if (t != null) {
-        types.add(t.toLowerCase(java.util.Locale.ROOT));
-      }
-      for (var e : record.properties()) {
-        JsonNode children = e.getValue().path("records");
-        if (e.getValue().isObject() && children.isArray() && !countTree(children, depth + 1, count, types)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private void insertTree(SObjectStore expected, JsonNode record, @Nullable String parentField,
-      @Nullable String parentId, List<String[]> created, List<TreeError> errors) {
-    String ref = Json.text(record.path("attributes"), "referenceId");
-    String type = Json.text(record.path("attributes"), "type");
-    String refShown = ref == null ? "" : ref;
-    SObjectStore store = type == null ? expected : data.type(type);
-    if (ref == null || store == null) {
-      errors.add(new TreeError(refShown, new DataStore.WriteError("INVALID_INPUT",
-          "each record needs attributes.type and attributes.referenceId", List.of())));
-      return;
-    }
-    ObjectNode fields = Json.MAPPER.createObjectNode();
-    Map<String, JsonNode> children = new java.util.LinkedHashMap<>();
-    for (var e : record.properties()) {
-      if (e.getKey().equals("attributes")) {
-        continue;
-      }
-      if (e.getValue().isObject() && e.getValue().path("records").isArray()) {
-        children.put(e.getKey(), e.getValue().get("records"));
-      } else {
-        fields.set(e.getKey(), e.getValue());
-      }
-    }
-    if (parentField != null && parentId != null) {
-      fields.put(parentField, parentId);
-    }
-    DataStore.WriteResult result = data.create(store, fields);
-    if (result.error() != null) {
-      errors.add(new TreeError(ref, result.error()));
-      return;
-    }
-    String id = String.valueOf(result.id());
-    created.add(new String[] {ref, id});
-    for (JsonNode list : children.values()) {
-      for (JsonNode child : list) {
-        insertTree(store, child, store.name + "Id", id, created, errors);
-      }
-    }
-  }
-
 }

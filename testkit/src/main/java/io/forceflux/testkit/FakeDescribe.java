@@ -35,7 +35,7 @@ final class FakeDescribe {
   }
 
   Reply global(String v) {
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = FakeJson.MAPPER.createObjectNode();
     out.put("encoding", "UTF-8");
     out.put("maxBatchSize", 200);
     ArrayNode list = out.putArray("sobjects");
@@ -49,7 +49,7 @@ final class FakeDescribe {
       entry.put("queryable", true);
       entry.putObject("urls").put("describe", "/services/data/v" + v + "/sobjects/" + name + "/describe");
     }
-    return Reply.json(200, Json.bytes(out));
+    return Reply.json(200, FakeJson.bytes(out));
   }
 
   Reply describe(Request r, SObjectStore store) {
@@ -64,7 +64,7 @@ final class FakeDescribe {
         // Salesforce ignores a malformed date and answers in full.
       }
     }
-    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode out = FakeJson.MAPPER.createObjectNode();
     out.put("name", store.name);
     out.put("label", store.name);
     out.put("keyPrefix", store.prefix);
@@ -76,12 +76,12 @@ final class FakeDescribe {
     for (String field : store.allFields()) {
       fields.add(field(store, field));
     }
-    return Reply.json(200, Json.bytes(out)).header("Last-Modified",
+    return Reply.json(200, FakeJson.bytes(out)).header("Last-Modified",
         DateTimeFormatter.RFC_1123_DATE_TIME.format(metadataChanged.atOffset(ZoneOffset.UTC)));
   }
 
   private static ObjectNode field(SObjectStore store, String name) {
-    ObjectNode f = Json.MAPPER.createObjectNode();
+    ObjectNode f = FakeJson.MAPPER.createObjectNode();
     String type;
     int length = 0;
     boolean system = SObjectStore.READ_ONLY.contains(name);
@@ -139,19 +139,19 @@ final class FakeDescribe {
     List<Long> hits = new java.util.ArrayList<>();
     synchronized (data) {
       for (var e : store.overlay.entrySet()) {
-        String name = Json.text(e.getValue(), "Name");
+        String name = FakeJson.text(e.getValue(), "Name");
         if (store.live(e.getKey()) && name != null && name.toLowerCase(Locale.ROOT).contains(term)) {
           hits.add(e.getKey());
         }
       }
     }
     java.util.Collections.sort(hits);
-    return Reply.json(200, Json.write(g -> {
+    return Reply.json(200, FakeJson.write(g -> {
       g.writeStartObject();
       g.writeName("searchRecords");
       g.writeStartArray();
       for (long seq : hits.subList(0, Math.min(hits.size(), 2000))) {
-        RestEndpoint.writeRecord(g, store, seq, fields, urlPrefix);
+        RestBodies.writeRecord(g, store, seq, fields, urlPrefix);
       }
       g.writeEndArray();
       g.writeEndObject();

@@ -1,26 +1,20 @@
 package io.forceflux.testkit;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -35,7 +29,7 @@ import reactor.netty.resources.LoopResources;
  *     Credentials c = org.credentials();
  *     // POST org.loginUrl() + "/services/oauth2/token" with grant_type=refresh_token, c.clientId(), ...
  *     clock.advance(Duration.ofHours(2));          // every session is now dead
- *     org.faults().next(1, Target.TOKEN, Fault.serverUnavailable());
+ *     org.faults().next(1, FaultTarget.TOKEN, Fault.serverUnavailable());
  * }
  * }</pre>
  *
@@ -110,63 +104,42 @@ public final class FakeOrg implements AutoCloseable {
   private final Clock clock;
   private final int requestedPort;
   private final Duration sessionTimeout;
-  private final CursorMode cursorMode;
-  private final Duration cursorLifetime;
-  private final long configuredDailyApiLimit;
   private final String apiVersion;
-  private final int apiMajor;
-  private final long bulkUploadLimitBytes;
-  private final int bulkQueryPageSize;
-  private final long bulkQueryJobsPerDay;
-  private final long bulkIngestRecordsPerDay;
-  private final long configuredBulkRecordsPerSecond;
-  private volatile long bulkRecordsPerSecond;
 
   private final Counters counters = new Counters();
   private final Faults faults = new Faults();
+  private final OrgOrigins origins = new OrgOrigins();
+  private final ApiAllowance allowance;
+  private final BulkSettings bulk;
   private final AuthState auth;
   private final DataStore data;
-  private final TokenEndpoint tokenEndpoint;
   private final RestEndpoint restEndpoint;
-  private final SoapEndpoint soapEndpoint;
-  private final SimEndpoint simEndpoint;
-  private final FakeConcurrency concurrency;
-
-  private final AtomicLong apiUsage = new AtomicLong();
-  private volatile long dailyApiLimit;
-  private volatile @Nullable String instanceUrl;
+  private final FakeConcurrency concurrency = new FakeConcurrency();
+  private final FakeOrgDispatcher dispatcher;
 
   private final Object lifecycle = new Object();
   private @Nullable LoopResources loops;
   private @Nullable DisposableServer server;
   private @Nullable DisposableServer serverIpv6;
-  private volatile int port = -1;
   private boolean closed;
 
   private FakeOrg(Builder b) {
     this.clock = b.clock;
     this.requestedPort = b.port;
     this.sessionTimeout = b.sessionTimeout;
-    this.cursorMode = b.cursorMode;
-    this.cursorLifetime = b.cursorLifetime;
-    this.configuredDailyApiLimit = b.dailyApiLimit;
-    this.dailyApiLimit = b.dailyApiLimit;
     this.apiVersion = b.apiVersion;
-    this.apiMajor = Integer.parseInt(b.apiVersion.substring(0, b.apiVersion.indexOf('.')));
-    this.configuredBulkRecordsPerSecond = b.bulkRecordsPerSecond;
-    this.bulkRecordsPerSecond = b.bulkRecordsPerSecond;
-    this.bulkUploadLimitBytes = b.bulkUploadLimitBytes;
-    this.bulkQueryPageSize = b.bulkQueryPageSize;
-    this.bulkQueryJobsPerDay = b.bulkQueryJobsPerDay;
-    this.bulkIngestRecordsPerDay = b.bulkIngestRecordsPerDay;
+    int apiMajor = Integer.parseInt(b.apiVersion.substring(0, b.apiVersion.indexOf('.')));
+    this.allowance = new ApiAllowance(b.dailyApiLimit);
+    this.bulk = new BulkSettings(b.bulkUploadLimitBytes, b.bulkQueryPageSize, b.bulkQueryJobsPerDay,
+        b.bulkIngestRecordsPerDay, b.bulkRecordsPerSecond);
     this.auth = new AuthState(clock, b.sessionTimeout, b.halfTimeoutQuirk, b.refreshTokenRotation,
         b.loginsPerHour, counters);
     this.data = new DataStore(b.accounts, clock, counters);
-    this.tokenEndpoint = new TokenEndpoint(this, auth, counters, b.tokenLatency);
-    this.restEndpoint = new RestEndpoint(this, auth, data, counters);
-    this.soapEndpoint = new SoapEndpoint(this, auth, counters);
-    this.simEndpoint = new SimEndpoint(this);
-    this.concurrency = new FakeConcurrency();
+    this.restEndpoint = new RestEndpoint(new RestEndpoint.Settings(apiMajor, b.cursorMode, b.cursorLifetime),
+        auth, allowance, bulk, data, counters);
+    this.dispatcher = new FakeOrgDispatcher(new SimEndpoint(this),
+        new FakeTokenEndpoint(origins, auth, counters, b.tokenLatency), restEndpoint,
+        new SoapEndpoint(origins, auth, allowance, counters), faults, counters, concurrency);
     // Generate the JWT key pair now, on the building thread, never lazily on an event loop.
     KeyMaterial.shared();
   }
@@ -202,14 +175,14 @@ public final class FakeOrg implements AutoCloseable {
         DisposableServer bound = httpServer(newLoops, "127.0.0.1", requestedPort);
         loops = newLoops;
         server = bound;
-        port = bound.port();
+        origins.bound(bound.port());
       } catch (RuntimeException e) {
         newLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
         throw new IllegalStateException("FakeOrg could not bind 127.0.0.1:" + requestedPort, e);
       }
       try {
         // "localhost" may resolve to ::1; serve it too when the machine has IPv6 loopback.
-        serverIpv6 = httpServer(newLoops, "::1", port);
+        serverIpv6 = httpServer(newLoops, "::1", origins.port());
       } catch (RuntimeException e) {
         LOG.debug("FakeOrg serves IPv4 only: {}", e.toString());
       }
@@ -225,7 +198,7 @@ public final class FakeOrg implements AutoCloseable {
         .runOn(resources)
         .option(ChannelOption.SO_BACKLOG, 8192)
         .httpRequestDecoder(spec -> spec.maxInitialLineLength(65_536).maxHeaderSize(65_536))
-        .handle(this::handle)
+        .handle(dispatcher::handle)
         .bindNow(Duration.ofSeconds(10));
   }
 
@@ -258,11 +231,7 @@ public final class FakeOrg implements AutoCloseable {
    * @throws IllegalStateException before {@link #start()}
    */
   public int port() {
-    int p = port;
-    if (p < 0) {
-      throw new IllegalStateException("FakeOrg is not started");
-    }
-    return p;
+    return origins.port();
   }
 
   /**
@@ -272,7 +241,7 @@ public final class FakeOrg implements AutoCloseable {
    * @return the login URL, without a trailing slash
    */
   public String loginUrl() {
-    return "http://127.0.0.1:" + port();
+    return origins.loginUrl();
   }
 
   /**
@@ -282,11 +251,7 @@ public final class FakeOrg implements AutoCloseable {
    * @return the My Domain URL, without a trailing slash
    */
   public String myDomainUrl() {
-    return "http://" + myDomainHost();
-  }
-
-  String myDomainHost() {
-    return "localhost:" + port();
+    return origins.myDomainUrl();
   }
 
   /**
@@ -295,8 +260,7 @@ public final class FakeOrg implements AutoCloseable {
    * @return by default {@link #myDomainUrl()}
    */
   public String instanceUrl() {
-    String url = instanceUrl;
-    return url != null ? url : myDomainUrl();
+    return origins.instanceUrl();
   }
 
   /**
@@ -307,12 +271,7 @@ public final class FakeOrg implements AutoCloseable {
    * @param origin an {@code http://} or {@code https://} URL without a path; a trailing slash is dropped
    */
   public void moveInstance(String origin) {
-    Objects.requireNonNull(origin, "origin");
-    String trimmed = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
-    if (!trimmed.matches("https?://[^/?#\\s]+")) {
-      throw new IllegalArgumentException("origin must be scheme://host[:port]: " + origin);
-    }
-    instanceUrl = trimmed;
+    origins.moveInstance(origin);
   }
 
   // ---- identity ----
@@ -456,7 +415,7 @@ public final class FakeOrg implements AutoCloseable {
    * @param on whether the caller's IP is refused
    */
   public void ipRestricted(boolean on) {
-    auth.ipRestricted = on;
+    auth.ipRestricted(on);
   }
 
   /**
@@ -467,7 +426,7 @@ public final class FakeOrg implements AutoCloseable {
    * @param on whether the policy refuses REST
    */
   public void restPolicyRestricted(boolean on) {
-    auth.restPolicyRestricted = on;
+    auth.restPolicyRestricted(on);
   }
 
   /**
@@ -487,7 +446,7 @@ public final class FakeOrg implements AutoCloseable {
    * @param approved whether the JWT bearer flow is allowed
    */
   public void jwtUserApproved(boolean approved) {
-    auth.jwtUserApproved = approved;
+    auth.jwtUserApproved(approved);
   }
 
   /**
@@ -496,10 +455,7 @@ public final class FakeOrg implements AutoCloseable {
    * @param max at least 1
    */
   public void dailyApiLimit(long max) {
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be at least 1: " + max);
-    }
-    dailyApiLimit = max;
+    allowance.limit(max);
   }
 
   /**
@@ -509,10 +465,7 @@ public final class FakeOrg implements AutoCloseable {
    * @param used zero or more
    */
   public void apiUsage(long used) {
-    if (used < 0) {
-      throw new IllegalArgumentException("used must not be negative: " + used);
-    }
-    apiUsage.set(used);
+    allowance.usage(used);
   }
 
   /**
@@ -522,10 +475,7 @@ public final class FakeOrg implements AutoCloseable {
    * @param recordsPerSecond 0 or more
    */
   public void bulkRecordsPerSecond(long recordsPerSecond) {
-    if (recordsPerSecond < 0) {
-      throw new IllegalArgumentException("recordsPerSecond must not be negative: " + recordsPerSecond);
-    }
-    bulkRecordsPerSecond = recordsPerSecond;
+    bulk.recordsPerSecond(recordsPerSecond);
   }
 
   /**
@@ -535,15 +485,11 @@ public final class FakeOrg implements AutoCloseable {
    */
   public void resetControls() {
     faults.clear();
-    auth.ipRestricted = false;
-    auth.restPolicyRestricted = false;
-    auth.userActive = true;
-    auth.jwtUserApproved = true;
-    dailyApiLimit = configuredDailyApiLimit;
-    apiUsage.set(0);
-    bulkRecordsPerSecond = configuredBulkRecordsPerSecond;
+    auth.resetSwitches();
+    allowance.reset();
+    bulk.reset();
     concurrency.configureDefaults();
-    restEndpoint.apex.clear();
+    restEndpoint.clearApexRest();
   }
 
   /**
@@ -578,7 +524,7 @@ public final class FakeOrg implements AutoCloseable {
     if (index < 0 || index >= FakeComposite.MAX_SUBREQUESTS) {
       throw new IllegalArgumentException("index must be 0..24: " + index);
     }
-    restEndpoint.composite().killSessionAt(index);
+    restEndpoint.sessionDiesInComposite(index);
   }
 
   /**
@@ -587,11 +533,11 @@ public final class FakeOrg implements AutoCloseable {
    * Requests are authenticated and counted like any API call. Replaces a handler for the same method and
    * mapping; {@link #resetControls()} removes them all.
    */
-  public void apexRest(String method, String mapping, java.util.function.UnaryOperator<String> handler) {
+  public void apexRest(String method, String mapping, UnaryOperator<String> handler) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(mapping, "mapping");
     Objects.requireNonNull(handler, "handler");
-    restEndpoint.apex.register(method, mapping, handler);
+    restEndpoint.registerApexRest(method, mapping, handler);
   }
 
   /** The most API requests the org has had in flight at once since start or {@link #resetStats()}. */
@@ -613,7 +559,7 @@ public final class FakeOrg implements AutoCloseable {
    */
   public FakeOrgStats stats() {
     auth.sweep();
-    return counters.snapshot(apiUsage.get(), dailyApiLimit);
+    return counters.snapshot(allowance.usage(), allowance.limit());
   }
 
   /** Zeroes every counter of {@link #stats()} except the daily API usage. */
@@ -684,167 +630,9 @@ public final class FakeOrg implements AutoCloseable {
     return store;
   }
 
-  // ---- package-private plumbing ----
-
-  int apiMajor() {
-    return apiMajor;
-  }
-
-  CursorMode cursorMode() {
-    return cursorMode;
-  }
-
-  Duration cursorLifetime() {
-    return cursorLifetime;
-  }
-
-  long dailyApiLimit() {
-    return dailyApiLimit;
-  }
-
-  long bulkRecordsPerSecond() {
-    return bulkRecordsPerSecond;
-  }
-
-  long bulkUploadLimitBytes() {
-    return bulkUploadLimitBytes;
-  }
-
-  int bulkQueryPageSize() {
-    return bulkQueryPageSize;
-  }
-
-  long bulkQueryJobsPerDay() {
-    return bulkQueryJobsPerDay;
-  }
-
-  long bulkIngestRecordsPerDay() {
-    return bulkIngestRecordsPerDay;
-  }
-
-  long apiUsage() {
-    return apiUsage.get();
-  }
-
-  /** Counts one API call against the daily allocation: the new usage, or -1 if it is exhausted. */
-  long tryApiCall() {
-    while (true) {
-      long current = apiUsage.get();
-      if (current >= dailyApiLimit) {
-        return -1;
-      }
-      if (apiUsage.compareAndSet(current, current + 1)) {
-        return current + 1;
-      }
-    }
-  }
-
-  String limitInfo() {
-    return "api-usage=" + apiUsage.get() + "/" + dailyApiLimit;
-  }
-
-  // ---- request handling ----
-
-  private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-    return request.receive().aggregate().asByteArray().defaultIfEmpty(EMPTY)
-        .flatMap(body -> dispatch(new Request(request.method().name(), request.uri(),
-            request.requestHeaders(), body)))
-        .onErrorResume(e -> {
-          LOG.warn("FakeOrg failed to handle {} {}", request.method(), request.path(), e);
-          return Mono.just(Reply.json(500, Fault.UNKNOWN_EXCEPTION_BODY));
-        })
-        .flatMap(reply -> send(reply, response));
-  }
-
-  private Mono<Reply> dispatch(Request r) {
-    String path = r.path;
-    if (path.startsWith("/__sim/")) {
-      return Mono.fromSupplier(() -> simEndpoint.handle(r));
-    }
-    Target target;
-    if (path.startsWith("/services/oauth2/") || path.startsWith("/id/")) {
-      target = Target.TOKEN;
-      tokenEndpoint.countArrival(r);
-    } else if (path.equals("/services/data") || path.startsWith("/services/data/")
-        || path.startsWith("/services/Soap/") || path.startsWith("/services/apexrest/")) {
-      target = Target.API;
-      counters.apiRequests.increment();
-    } else {
-      return Mono.just(Reply.json(404, RestEndpoint.NOT_FOUND_BODY));
-    }
-    Mono<Reply> run = Mono.defer(() -> execute(r, target));
-    Fault before = faults.pick(target, Phase.BEFORE);
-    if (before != null) {
-      counters.faultsInjected.increment();
-      if (before.kind() != Fault.Kind.LATENCY) {
-        return Mono.just(Reply.fault(before));
-      }
-      run = Mono.delay(before.latency()).then(run);
-    }
-    Mono<Reply> served = run.flatMap(reply -> afterExecution(reply, target));
-    return target == Target.API ? concurrency.track(served) : served;
-  }
-
-  private Mono<Reply> execute(Request r, Target target) {
-    if (target == Target.TOKEN) {
-      return tokenEndpoint.handle(r);
-    }
-    return Mono.fromSupplier(() -> r.path.startsWith("/services/Soap/") ? soapEndpoint.handle(r)
-        : restEndpoint.handle(r));
-  }
-
-  private Mono<Reply> afterExecution(Reply reply, Target target) {
-    if (!reply.executed) {
-      return Mono.just(reply);
-    }
-    Fault after = faults.pick(target, Phase.AFTER);
-    if (after == null) {
-      return Mono.just(reply);
-    }
-    counters.faultsInjected.increment();
-    if (after.kind() == Fault.Kind.LATENCY) {
-      return Mono.delay(after.latency()).thenReturn(reply);
-    }
-    return Mono.just(Reply.fault(after));
-  }
-
-  private static Mono<Void> send(Reply reply, HttpServerResponse response) {
-    switch (reply.kind) {
-      case CONNECTION_RESET -> {
-        response.withConnection(connection -> {
-          connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-          connection.channel().close();
-        });
-        return Mono.empty();
-      }
-      case TRUNCATED -> {
-        response.status(reply.status);
-        reply.headers.forEach(response::header);
-        response.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(reply.body.length * 4 + 64));
-        // Headers through Reactor Netty, then part of the body straight onto the channel, then close.
-        return response.sendHeaders().then().then(Mono.<Void>create(sink -> response.withConnection(c ->
-            c.channel().writeAndFlush(Unpooled.wrappedBuffer(reply.body)).addListener(written -> {
-              c.channel().close();
-              sink.success();
-            }))));
-      }
-      default -> {
-        response.status(reply.status);
-        reply.headers.forEach(response::header);
-        if (reply.status == 204) {
-          return response.send();
-        }
-        response.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(reply.body.length));
-        return reply.body.length == 0 ? response.send()
-            : response.sendByteArray(Mono.just(reply.body)).then();
-      }
-    }
-  }
-
   @Override
   public String toString() {
-    int p = port;
-    return "FakeOrg[" + (p < 0 ? "not started" : loginUrl()) + ", API v" + apiVersion + "]";
+    return "FakeOrg[" + (origins.started() ? loginUrl() : "not started") + ", API v" + apiVersion + "]";
   }
 
   /**

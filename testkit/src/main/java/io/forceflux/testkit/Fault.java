@@ -10,8 +10,8 @@ import java.util.Objects;
  * copy that strikes after the request ran.
  *
  * <pre>{@code
- * org.faults().next(3, Target.TOKEN, Fault.serverUnavailable());
- * org.faults().next(1, Target.API, Fault.connectionReset().withPhase(Phase.AFTER)); // write runs, reply lost
+ * org.faults().next(3, FaultTarget.TOKEN, Fault.serverUnavailable());
+ * org.faults().next(1, FaultTarget.API, Fault.connectionReset().withPhase(Phase.AFTER)); // write runs, reply lost
  * }</pre>
  */
 public final class Fault {

@@ -11,11 +11,11 @@ import org.jspecify.annotations.Nullable;
  * The fault plan of one {@link FakeOrg}: rules that replace or delay matching requests. Thread-safe.
  *
  * <p>Rules are checked in the order they were added; the first one that fires wins. A rule made by
- * {@link #next(int, Target, Fault)} fires for the next {@code count} matching requests and then disappears; one made
- * by {@link #fraction(double, long, Target, Fault)} fires for a seeded pseudo-random share of matching requests until
- * {@link #clear()} (the same seed and request sequence give the same choices). A rule matches a request when its
- * target covers the request ({@link Target}) and its fault's {@link Phase} is the phase being checked: {@code BEFORE}
- * rules are checked when a request arrives, {@code AFTER} rules once it has run.
+ * {@link #next(int, FaultTarget, Fault)} fires for the next {@code count} matching requests and then disappears;
+ * one made by {@link #fraction(double, long, FaultTarget, Fault)} fires for a seeded pseudo-random share of
+ * matching requests until {@link #clear()} (the same seed and request sequence give the same choices). A rule
+ * matches a request when its target covers the request ({@link FaultTarget}) and its fault's {@link Phase} is the
+ * phase being checked: {@code BEFORE} rules are checked when a request arrives, {@code AFTER} rules once it has run.
  */
 public final class Faults {
 
@@ -32,7 +32,7 @@ public final class Faults {
    * @param fault what happens to them
    * @return this
    */
-  public Faults next(int count, Target target, Fault fault) {
+  public Faults next(int count, FaultTarget target, Fault fault) {
     if (count < 1) {
       throw new IllegalArgumentException("count must be at least 1: " + count);
     }
@@ -50,7 +50,7 @@ public final class Faults {
    * @param fault what happens to them
    * @return this
    */
-  public Faults fraction(double fraction, long seed, Target target, Fault fault) {
+  public Faults fraction(double fraction, long seed, FaultTarget target, Fault fault) {
     if (!(fraction > 0.0 && fraction <= 1.0)) {
       throw new IllegalArgumentException("fraction must be in (0, 1]: " + fraction);
     }
@@ -77,11 +77,11 @@ public final class Faults {
     rules.add(rule);
   }
 
-  synchronized @Nullable Fault pick(Target requestTarget, Phase phase) {
+  synchronized @Nullable Fault pick(FaultTarget requestTarget, Phase phase) {
     for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
       Rule rule = it.next();
       if (rule.fault.phase() != phase
-          || (rule.target != Target.ANY && rule.target != requestTarget)) {
+          || (rule.target != FaultTarget.ANY && rule.target != requestTarget)) {
         continue;
       }
       if (rule.random == null) {
@@ -104,13 +104,13 @@ public final class Faults {
   }
 
   private static final class Rule {
-    final Target target;
+    final FaultTarget target;
     final Fault fault;
     int remaining;
     final double fraction;
     final @Nullable SplittableRandom random;
 
-    Rule(Target target, Fault fault, int remaining, double fraction, @Nullable SplittableRandom random) {
+    Rule(FaultTarget target, Fault fault, int remaining, double fraction, @Nullable SplittableRandom random) {
       this.target = target;
       this.fault = fault;
       this.remaining = remaining;

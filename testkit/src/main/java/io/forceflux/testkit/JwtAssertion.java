@@ -34,10 +34,10 @@ final class JwtAssertion {
     }
     try {
       Base64.Decoder decoder = Base64.getUrlDecoder();
-      JsonNode header = Json.parse(decoder.decode(parts[0]));
-      JsonNode claims = Json.parse(decoder.decode(parts[1]));
+      JsonNode header = FakeJson.parse(decoder.decode(parts[0]));
+      JsonNode claims = FakeJson.parse(decoder.decode(parts[1]));
       byte[] signature = decoder.decode(parts[2]);
-      if (header == null || claims == null || !claims.isObject() || !"RS256".equals(Json.text(header, "alg"))) {
+      if (header == null || claims == null || !claims.isObject() || !"RS256".equals(FakeJson.text(header, "alg"))) {
         return null;
       }
       return new JwtAssertion(claims, (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII),
@@ -59,13 +59,13 @@ final class JwtAssertion {
   }
 
   @Nullable String issuer() {
-    return Json.text(claims, "iss");
+    return FakeJson.text(claims, "iss");
   }
 
   /** {@code prn} if present (it wins), else {@code sub}. */
   @Nullable String subject() {
-    String prn = Json.text(claims, "prn");
-    return prn != null ? prn : Json.text(claims, "sub");
+    String prn = FakeJson.text(claims, "prn");
+    return prn != null ? prn : FakeJson.text(claims, "sub");
   }
 
   List<String> audiences() {

@@ -51,7 +51,7 @@ final class Reply {
 
   /** A REST error array with one entry, fields in the order Salesforce sends them. */
   static Reply restError(int status, String errorCode, String message) {
-    return json(status, "[{\"message\":" + Json.quote(message) + ",\"errorCode\":" + Json.quote(errorCode)
+    return json(status, "[{\"message\":" + FakeJson.quote(message) + ",\"errorCode\":" + FakeJson.quote(errorCode)
         + "}]");
   }
 

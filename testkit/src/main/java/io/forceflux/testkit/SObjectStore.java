@@ -111,7 +111,7 @@ final class SObjectStore {
   }
 
   ObjectNode generatedNode(long seq) {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = FakeJson.MAPPER.createObjectNode();
     node.put("Id", id(seq));
     node.put("Name", accountName(seq));
     node.put("Industry", INDUSTRIES[(int) (seq % INDUSTRIES.length)]);

@@ -21,9 +21,9 @@ final class SimEndpoint {
     try {
       if (r.method.equals("GET")) {
         return switch (action) {
-          case "stats" -> Reply.json(200, Json.bytes(org.stats()));
-          case "credentials" -> Reply.json(200, Json.bytes(credentials()));
-          case "info" -> Reply.json(200, Json.bytes(info()));
+          case "stats" -> Reply.json(200, FakeJson.bytes(org.stats()));
+          case "credentials" -> Reply.json(200, FakeJson.bytes(credentials()));
+          case "info" -> Reply.json(200, FakeJson.bytes(info()));
           default -> notFound(action);
         };
       }
@@ -49,7 +49,7 @@ final class SimEndpoint {
         case "api-usage" -> org.apiUsage(Long.parseLong(required(q, "used")));
         case "move-instance" -> org.moveInstance(required(q, "origin"));
         case "issue-refresh-token" -> {
-          return Reply.json(200, "{\"refreshToken\":" + Json.quote(org.issueRefreshToken()) + "}");
+          return Reply.json(200, "{\"refreshToken\":" + FakeJson.quote(org.issueRefreshToken()) + "}");
         }
         case "fault" -> {
           addFault(r);
@@ -64,12 +64,12 @@ final class SimEndpoint {
       }
       return Reply.json(200, "{\"ok\":true}");
     } catch (IllegalArgumentException e) {
-      return Reply.json(400, "{\"error\":" + Json.quote(String.valueOf(e.getMessage())) + "}");
+      return Reply.json(400, "{\"error\":" + FakeJson.quote(String.valueOf(e.getMessage())) + "}");
     }
   }
 
   private static Reply notFound(String action) {
-    return Reply.json(404, "{\"error\":" + Json.quote("no such control: " + action) + "}");
+    return Reply.json(404, "{\"error\":" + FakeJson.quote("no such control: " + action) + "}");
   }
 
   private static String required(Map<String, String> q, String name) {
@@ -118,17 +118,18 @@ final class SimEndpoint {
   }
 
   private void addFault(Request r) {
-    JsonNode spec = Json.parse(r.body);
+    JsonNode spec = FakeJson.parse(r.body);
     if (spec == null || !spec.isObject()) {
       throw new IllegalArgumentException("the body must be a JSON object describing the fault");
     }
     Fault fault = fault(spec);
-    String phase = Json.text(spec, "phase");
+    String phase = FakeJson.text(spec, "phase");
     if (phase != null) {
       fault = fault.withPhase(Phase.valueOf(phase.toUpperCase(Locale.ROOT)));
     }
-    String targetName = Json.text(spec, "target");
-    Target target = targetName == null ? Target.ANY : Target.valueOf(targetName.toUpperCase(Locale.ROOT));
+    String targetName = FakeJson.text(spec, "target");
+    FaultTarget target = targetName == null ? FaultTarget.ANY
+        : FaultTarget.valueOf(targetName.toUpperCase(Locale.ROOT));
     JsonNode fraction = spec.get("fraction");
     if (fraction != null && fraction.isNumber()) {
       JsonNode seed = spec.get("seed");
@@ -141,7 +142,7 @@ final class SimEndpoint {
   }
 
   private static Fault fault(JsonNode spec) {
-    String type = Json.text(spec, "type");
+    String type = FakeJson.text(spec, "type");
     if (type == null) {
       throw new IllegalArgumentException("missing \"type\"");
     }
@@ -166,7 +167,7 @@ final class SimEndpoint {
   }
 
   private static String textOr(JsonNode spec, String name, String fallback) {
-    @Nullable String value = Json.text(spec, name);
+    @Nullable String value = FakeJson.text(spec, name);
     return value != null ? value : fallback;
   }
 }

@@ -30,13 +30,15 @@ final class SoapEndpoint {
   private static final String INVALID_LOGIN_MESSAGE =
       "Invalid username, password, security token; or user locked out.";
 
-  private final FakeOrg org;
+  private final OrgOrigins origins;
   private final AuthState auth;
+  private final ApiAllowance allowance;
   private final Counters counters;
 
-  SoapEndpoint(FakeOrg org, AuthState auth, Counters counters) {
-    this.org = org;
+  SoapEndpoint(OrgOrigins origins, AuthState auth, ApiAllowance allowance, Counters counters) {
+    this.origins = origins;
     this.auth = auth;
+    this.allowance = allowance;
     this.counters = counters;
   }
 
@@ -44,7 +46,7 @@ final class SoapEndpoint {
     List<String> segments = r.segments();
     if (segments.size() < 5 || !(segments.get(3).equals("u") || segments.get(3).equals("c"))
         || !segments.get(4).matches("\\d{2,3}\\.0")) {
-      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+      return RestBodies.notFound();
     }
     boolean enterprise = segments.get(3).equals("c");
     String version = segments.get(4);
@@ -59,11 +61,11 @@ final class SoapEndpoint {
       return login(operation, enterprise, segments.get(3), version).markExecuted();
     }
     String sessionId = sessionId(operation.getOwnerDocument());
-    Session session = auth.ipRestricted || sessionId == null ? null : auth.authenticate(sessionId);
+    Session session = auth.ipRestricted() || sessionId == null ? null : auth.authenticate(sessionId);
     if (session == null) {
       return invalidSession(enterprise, sessionId == null ? "" : sessionId);
     }
-    if (org.tryApiCall() < 0) {
+    if (allowance.tryCall() < 0) {
       return fault(enterprise, "sf:REQUEST_LIMIT_EXCEEDED", "REQUEST_LIMIT_EXCEEDED",
           "TotalRequests Limit exceeded.", "UnexpectedErrorFault");
     }
@@ -85,10 +87,7 @@ final class SoapEndpoint {
   private Reply login(Element operation, boolean enterprise, String kind, String version) {
     String username = childText(operation, "username");
     String password = childText(operation, "password");
-    boolean valid = username != null && password != null && username.equalsIgnoreCase(auth.username)
-        && MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8),
-            (auth.password + auth.securityToken).getBytes(StandardCharsets.UTF_8));
-    if (!valid || !auth.userActive || auth.ipRestricted) {
+    if (!auth.passwordMatches(username, password) || !auth.userActive() || auth.ipRestricted()) {
       return fault(enterprise, "INVALID_LOGIN", "INVALID_LOGIN", INVALID_LOGIN_MESSAGE, "LoginFault");
     }
     Session session = auth.login("SOAP", "api");
@@ -97,7 +96,7 @@ final class SoapEndpoint {
           "LoginFault");
     }
     counters.soapLogins.increment();
-    String instance = org.instanceUrl();
+    String instance = origins.instanceUrl();
     String ns = enterprise ? "urn:enterprise.soap.sforce.com" : "urn:partner.soap.sforce.com";
     String result = "<loginResponse><result>"
         + "<metadataServerUrl>" + escape(instance + "/services/Soap/m/" + version + "/" + auth.orgId15)

@@ -28,6 +28,6 @@ enum TokenError {
   }
 
   String body() {
-    return "{\"error\":" + Json.quote(error) + ",\"error_description\":" + Json.quote(description) + "}";
+    return "{\"error\":" + FakeJson.quote(error) + ",\"error_description\":" + FakeJson.quote(description) + "}";
   }
 }

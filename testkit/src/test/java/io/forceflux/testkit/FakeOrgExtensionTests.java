@@ -55,7 +55,7 @@ class FakeOrgExtensionTests {
     org.userActive(false);
     org.jwtUserApproved(false);
     org.dailyApiLimit(1);
-    org.faults().next(10, Target.ANY, Fault.serverUnavailable());
+    org.faults().next(10, FaultTarget.ANY, Fault.serverUnavailable());
   }
 
   @Test

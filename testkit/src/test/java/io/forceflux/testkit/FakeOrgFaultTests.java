@@ -47,7 +47,7 @@ class FakeOrgFaultTests {
   @Test
   void aFaultForTheNextRequestsStrikesThatManyTimes() {
     start(b -> b);
-    org.faults().next(2, Target.API, Fault.serverUnavailable());
+    org.faults().next(2, FaultTarget.API, Fault.serverUnavailable());
 
     Http.Response first = limits();
     Http.Response second = limits();
@@ -67,7 +67,7 @@ class FakeOrgFaultTests {
   @Test
   void theMaintenancePageIsHtml() {
     start(b -> b);
-    org.faults().next(1, Target.TOKEN, Fault.serverUnavailableHtml());
+    org.faults().next(1, FaultTarget.TOKEN, Fault.serverUnavailableHtml());
 
     Http.Response response = OAuth.refresh(org, org.credentials().refreshToken());
 
@@ -82,7 +82,7 @@ class FakeOrgFaultTests {
   @Test
   void faultsOnlyHitTheirTarget() {
     start(b -> b);
-    org.faults().next(1, Target.TOKEN, Fault.internalServerError());
+    org.faults().next(1, FaultTarget.TOKEN, Fault.internalServerError());
     assertThat(limits().status()).isEqualTo(200);
     assertThat(Http.get(org.loginUrl() + "/__sim/stats", null).status()).as("controls are never faulted")
         .isEqualTo(200);
@@ -90,14 +90,14 @@ class FakeOrgFaultTests {
     assertThat(token500.status()).isEqualTo(500);
     assertThat(token500.json().get(0).get("errorCode").stringValue()).isEqualTo("UNKNOWN_EXCEPTION");
 
-    org.faults().next(1, Target.API, Fault.unableToLockRow());
+    org.faults().next(1, FaultTarget.API, Fault.unableToLockRow());
     assertThat(OAuth.refresh(org, org.credentials().refreshToken()).status()).isEqualTo(200);
     Http.Response locked = limits();
     assertThat(locked.status()).isEqualTo(400);
     assertThat(locked.body()).isEqualTo("[{\"message\":\"unable to obtain exclusive access to this record\","
         + "\"errorCode\":\"UNABLE_TO_LOCK_ROW\",\"fields\":[]}]");
 
-    org.faults().next(2, Target.ANY, Fault.status(502, "bad gateway", "text/plain"));
+    org.faults().next(2, FaultTarget.ANY, Fault.status(502, "bad gateway", "text/plain"));
     assertThat(OAuth.refresh(org, org.credentials().refreshToken()).status()).isEqualTo(502);
     Http.Response api = limits();
     assertThat(api.status()).isEqualTo(502);
@@ -108,12 +108,12 @@ class FakeOrgFaultTests {
   void aFractionOfRequestsIsFaultedRepeatablyForOneSeed() {
     start(b -> b);
     List<Integer> firstRun = new ArrayList<>();
-    org.faults().fraction(0.3, 42L, Target.API, Fault.serverUnavailable());
+    org.faults().fraction(0.3, 42L, FaultTarget.API, Fault.serverUnavailable());
     for (int i = 0; i < 60; i++) {
       firstRun.add(limits().status());
     }
     org.faults().clear();
-    org.faults().fraction(0.3, 42L, Target.API, Fault.serverUnavailable());
+    org.faults().fraction(0.3, 42L, FaultTarget.API, Fault.serverUnavailable());
     List<Integer> secondRun = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       secondRun.add(limits().status());
@@ -130,7 +130,7 @@ class FakeOrgFaultTests {
   @Test
   void aFaultBeforeExecutionMeansTheWriteNeverRan() {
     start(b -> b);
-    org.faults().next(1, Target.API, Fault.serverUnavailable());
+    org.faults().next(1, FaultTarget.API, Fault.serverUnavailable());
 
     assertThat(create("Never").status()).isEqualTo(503);
 
@@ -141,7 +141,7 @@ class FakeOrgFaultTests {
   @Test
   void aConnectionResetAfterExecutionLosesTheReplyButTheWriteIsRecorded() {
     start(b -> b);
-    org.faults().next(1, Target.API, Fault.connectionReset().withPhase(Phase.AFTER));
+    org.faults().next(1, FaultTarget.API, Fault.connectionReset().withPhase(Phase.AFTER));
 
     assertThatThrownBy(() -> create("Ran once")).isInstanceOf(UncheckedIOException.class);
 
@@ -156,7 +156,7 @@ class FakeOrgFaultTests {
   @Test
   void aConnectionResetBeforeExecutionRunsNothing() {
     start(b -> b);
-    org.faults().next(1, Target.API, Fault.connectionReset());
+    org.faults().next(1, FaultTarget.API, Fault.connectionReset());
 
     assertThatThrownBy(() -> create("Never")).isInstanceOf(UncheckedIOException.class);
 
@@ -166,7 +166,7 @@ class FakeOrgFaultTests {
   @Test
   void afterFaultsDoNotStrikeRequestsRejectedWith401() {
     start(b -> b);
-    org.faults().next(1, Target.API, Fault.serverUnavailable().withPhase(Phase.AFTER));
+    org.faults().next(1, FaultTarget.API, Fault.serverUnavailable().withPhase(Phase.AFTER));
 
     Http.Response rejected = Http.postJson(org.instanceUrl() + "/services/data/v67.0/sobjects/Account",
         "00Dbogus!token", "{\"Name\":\"x\"}");
@@ -181,7 +181,7 @@ class FakeOrgFaultTests {
   void aLostTokenResponseStillRotatedTheRefreshToken() {
     start(b -> b.refreshTokenRotation(true));
     String refreshToken = org.issueRefreshToken();
-    org.faults().next(1, Target.TOKEN, Fault.connectionReset().withPhase(Phase.AFTER));
+    org.faults().next(1, FaultTarget.TOKEN, Fault.connectionReset().withPhase(Phase.AFTER));
 
     assertThatThrownBy(() -> OAuth.refresh(org, refreshToken)).isInstanceOf(UncheckedIOException.class);
     Http.Response replay = OAuth.refresh(org, refreshToken);
@@ -194,7 +194,7 @@ class FakeOrgFaultTests {
   @Test
   void aLatencyFaultDelaysTheRequestThenProcessesIt() {
     start(b -> b);
-    org.faults().next(1, Target.API, Fault.latency(Duration.ofMillis(300)));
+    org.faults().next(1, FaultTarget.API, Fault.latency(Duration.ofMillis(300)));
 
     long started = System.nanoTime();
     Http.Response response = create("Slow");
@@ -208,7 +208,7 @@ class FakeOrgFaultTests {
   @Test
   void aLatencyFaultAfterExecutionDelaysTheRealReply() {
     start(b -> b);
-    org.faults().next(1, Target.API, Fault.latency(Duration.ofMillis(200)).withPhase(Phase.AFTER));
+    org.faults().next(1, FaultTarget.API, Fault.latency(Duration.ofMillis(200)).withPhase(Phase.AFTER));
 
     long started = System.nanoTime();
     Http.Response response = create("Slow reply");
@@ -220,19 +220,19 @@ class FakeOrgFaultTests {
   @Test
   void malformedJsonIsA200ThatDoesNotParse() {
     start(b -> b);
-    org.faults().next(1, Target.API, Fault.malformedJson());
+    org.faults().next(1, FaultTarget.API, Fault.malformedJson());
 
     Http.Response response = limits();
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.header("Content-Type")).startsWith("application/json");
-    assertThat(Json.parse(response.body().getBytes(StandardCharsets.UTF_8))).isNull();
+    assertThat(FakeJson.parse(response.body().getBytes(StandardCharsets.UTF_8))).isNull();
   }
 
   @Test
   void aTruncatedBodyEndsTheConnectionEarly() {
     start(b -> b);
-    org.faults().next(1, Target.API, Fault.truncatedBody());
+    org.faults().next(1, FaultTarget.API, Fault.truncatedBody());
 
     assertThatThrownBy(() -> create("x")).isInstanceOf(UncheckedIOException.class);
     assertThat(create("y").status()).as("later requests are fine").isEqualTo(201);

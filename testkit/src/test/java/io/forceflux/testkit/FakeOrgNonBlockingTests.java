@@ -77,14 +77,14 @@ class FakeOrgNonBlockingTests {
           + "</soapenv:Body></soapenv:Envelope>").body();
       assertThat(login).contains("<sessionId>");
 
-      org.faults().next(1, Target.API, Fault.latency(Duration.ofMillis(5)))
-          .next(1, Target.API, Fault.serverUnavailableHtml());
+      org.faults().next(1, FaultTarget.API, Fault.latency(Duration.ofMillis(5)))
+          .next(1, FaultTarget.API, Fault.serverUnavailableHtml());
       assertThat(Http.get(data + "/limits", token).status()).isEqualTo(200);
       assertThat(Http.get(data + "/limits", token).status()).isEqualTo(503);
-      org.faults().next(1, Target.API, Fault.truncatedBody());
+      org.faults().next(1, FaultTarget.API, Fault.truncatedBody());
       assertThat(catchThrowable(() -> Http.postJson(data + "/sobjects/Account", token, "{\"Name\":\"t\"}")))
           .isInstanceOf(UncheckedIOException.class);
-      org.faults().next(1, Target.API, Fault.connectionReset().withPhase(Phase.AFTER));
+      org.faults().next(1, FaultTarget.API, Fault.connectionReset().withPhase(Phase.AFTER));
       assertThat(catchThrowable(() -> Http.postJson(data + "/sobjects/Account", token, "{\"Name\":\"r\"}")))
           .isInstanceOf(UncheckedIOException.class);
 

@@ -90,7 +90,7 @@ class FakeOrgSObjectTests {
     assertThat(noName.status()).isEqualTo(400);
     assertThat(noName.body()).isEqualTo("[{\"message\":\"Required fields are missing: [Name]\","
         + "\"errorCode\":\"REQUIRED_FIELD_MISSING\",\"fields\":[\"Name\"]}]");
-    JsonNode fixture = Json.MAPPER.readTree(Fixtures.text("rest-400-invalid-field.json")
+    JsonNode fixture = FakeJson.MAPPER.readTree(Fixtures.text("rest-400-invalid-field.json")
         .replace("of type Bar", "of type Account"));
     assertThat(badField.json().get(0).get("message")).isEqualTo(fixture.get(0).get("message"));
     assertThat(badField.json().get(0).get("errorCode")).isEqualTo(fixture.get(0).get("errorCode"));
@@ -307,7 +307,7 @@ class FakeOrgSObjectTests {
     assertThat(versions.get(0).get("version").stringValue()).isEqualTo("31.0");
     assertThat(versions.get(0).get("label").stringValue()).isEqualTo("Summer '14");
     JsonNode last = versions.get(versions.size() - 1);
-    assertThat(last).isEqualTo(Json.MAPPER.valueToTree(Map.of(
+    assertThat(last).isEqualTo(FakeJson.MAPPER.valueToTree(Map.of(
         "label", "Summer '25", "url", "/services/data/v64.0", "version", "64.0")));
     assertThat(org.stats().apiUsage()).isZero();
     assertThat(Http.get(org.instanceUrl() + "/services/data/v65.0/limits", token).status()).isEqualTo(404);

@@ -119,7 +119,7 @@ class FakeOrgTests {
       OAuth.password(org, c.passwordWithSecurityToken());
       OAuth.password(org, "wrong");
       Http.get(org.instanceUrl() + "/services/data/v67.0/limits", token);
-      org.faults().next(1, Target.API, Fault.internalServerError());
+      org.faults().next(1, FaultTarget.API, Fault.internalServerError());
       Http.get(org.instanceUrl() + "/services/data/v67.0/limits", token);
       org.expireAllSessions();
 
@@ -271,7 +271,7 @@ class FakeOrgTests {
               .send(ByteBufFlux.fromString(Mono.just("{\"LastName\":\"C" + i + "\"}")))
               .responseSingle((response, body) -> body.asString().map(text -> {
                 assertThat(response.status().code()).as(text).isEqualTo(201);
-                return Json.MAPPER.readTree(text).get("id").stringValue();
+                return FakeJson.MAPPER.readTree(text).get("id").stringValue();
               })), 10_000)
           .collectList()
           .block(Duration.ofSeconds(90));

@@ -13,21 +13,21 @@ class FaultsTests {
     Faults faults = new Faults();
     Fault token = Fault.serverUnavailable();
     Fault after = Fault.connectionReset().withPhase(Phase.AFTER);
-    faults.next(1, Target.TOKEN, token).next(1, Target.ANY, after);
+    faults.next(1, FaultTarget.TOKEN, token).next(1, FaultTarget.ANY, after);
 
-    assertThat(faults.pick(Target.API, Phase.BEFORE)).isNull();
-    assertThat(faults.pick(Target.API, Phase.AFTER)).isSameAs(after);
-    assertThat(faults.pick(Target.API, Phase.AFTER)).isNull();
-    assertThat(faults.pick(Target.TOKEN, Phase.BEFORE)).isSameAs(token);
+    assertThat(faults.pick(FaultTarget.API, Phase.BEFORE)).isNull();
+    assertThat(faults.pick(FaultTarget.API, Phase.AFTER)).isSameAs(after);
+    assertThat(faults.pick(FaultTarget.API, Phase.AFTER)).isNull();
+    assertThat(faults.pick(FaultTarget.TOKEN, Phase.BEFORE)).isSameAs(token);
     assertThat(faults.active()).isZero();
   }
 
   @Test
   void invalidRulesFailWhenAdded() {
     Faults faults = new Faults();
-    assertThatThrownBy(() -> faults.next(0, Target.ANY, Fault.malformedJson()))
+    assertThatThrownBy(() -> faults.next(0, FaultTarget.ANY, Fault.malformedJson()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> faults.fraction(1.5, 1L, Target.ANY, Fault.malformedJson()))
+    assertThatThrownBy(() -> faults.fraction(1.5, 1L, FaultTarget.ANY, Fault.malformedJson()))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Fault.status(99, "", "text/plain")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Fault.latency(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);

@@ -41,7 +41,7 @@ final class Fixtures {
       }
       text = text.substring(start + 1);
     }
-    return Json.MAPPER.readTree(text);
+    return FakeJson.MAPPER.readTree(text);
   }
 
   /** A header's value in an {@code .http} fixture, matched without regard to case. */

@@ -33,7 +33,7 @@ final class Http {
 
   record Response(int status, HttpHeaders headers, String body) {
     JsonNode json() {
-      return Json.MAPPER.readTree(body);
+      return FakeJson.MAPPER.readTree(body);
     }
 
     @Nullable String header(String name) {

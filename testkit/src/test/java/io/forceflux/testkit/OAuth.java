@@ -72,7 +72,7 @@ final class OAuth {
     try {
       Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
       String input = b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
-          + b64.encodeToString(Json.MAPPER.writeValueAsBytes(claims));
+          + b64.encodeToString(FakeJson.MAPPER.writeValueAsBytes(claims));
       Signature signer = Signature.getInstance("SHA256withRSA");
       signer.initSign(privateKey(privateKeyPem));
       signer.update(input.getBytes(StandardCharsets.US_ASCII));

@@ -57,7 +57,7 @@ class SoqlTests {
   }
 
   private void create(String type, String json) {
-    DataStore.WriteResult result = data.create(Objects.requireNonNull(data.type(type)), Json.MAPPER.readTree(json));
+    DataStore.WriteResult result = data.create(Objects.requireNonNull(data.type(type)), FakeJson.MAPPER.readTree(json));
     assertThat(result.error()).isNull();
   }
 
@@ -242,7 +242,7 @@ class SoqlTests {
     assertThat(count.totalSize()).isEqualTo(12);
     assertThat(run("SELECT COUNT() FROM Account LIMIT 5").totalSize()).isEqualTo(5);
     assertThat(aggregate.kind).isEqualTo(QueryResult.Kind.AGGREGATE);
-    String json = new String(Json.write(aggregate::writeAggregate), StandardCharsets.UTF_8);
+    String json = new String(FakeJson.write(aggregate::writeAggregate), StandardCharsets.UTF_8);
     assertThat(json).isEqualTo("{\"attributes\":{\"type\":\"AggregateResult\"},\"expr0\":31,"
         + "\"withIndustry\":30}");
     assertThat(rejected(() -> run("SELECT Name, COUNT(Id) FROM Account")))

@@ -8,7 +8,7 @@ import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.client.TestClients;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
-import io.forceflux.testkit.Target;
+import io.forceflux.testkit.FaultTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +97,7 @@ class ApiGovernorTests {
   void capsRequestsInFlightSoTheOrgNeverSeesMoreThanTwentyAndNoneFails() {
     // Any request beyond 20 running for 5 ms or more at once would be refused by the org.
     org.concurrentLongRunningLimit(20, Duration.ofMillis(5));
-    org.faults().next(5_000, Target.API, Fault.latency(Duration.ofMillis(10)));
+    org.faults().next(5_000, FaultTarget.API, Fault.latency(Duration.ofMillis(10)));
     // The last of 5,000 queued requests waits for nearly the whole run: on a loaded machine that is minutes.
     ApiGovernor governor = ApiGovernor.builder().maxInFlight(20).maxWait(Duration.ofMinutes(10)).build();
     SalesforceClient client = client(governor);
@@ -114,7 +114,7 @@ class ApiGovernorTests {
   @Test
   void withoutTheGovernorTheOrgRefusesLongRunningRequestsAndNoRefreshFollows() {
     org.concurrentLongRunningLimit(20, Duration.ofMillis(5));
-    org.faults().next(200, Target.API, Fault.latency(Duration.ofMillis(100)));
+    org.faults().next(200, FaultTarget.API, Fault.latency(Duration.ofMillis(100)));
     SalesforceClient client = TestClients.builder(org).apiVersion("67.0").build();
 
     Map<String, Long> outcomes = run(200, 200, i -> client.limits());

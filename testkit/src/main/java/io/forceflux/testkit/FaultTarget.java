@@ -1,7 +1,7 @@
 package io.forceflux.testkit;
 
 /** Which requests a {@link Fault} may hit. The {@code /__sim/} control endpoints are never faulted. */
-public enum Target {
+public enum FaultTarget {
   /**
    * The OAuth endpoints: {@code /services/oauth2/*} (token, introspect, revoke) and the identity URLs
    * {@code /id/*}.

@@ -8,11 +8,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The one Jackson mapper of the testkit and a few helpers. */
-final class Json {
+final class FakeJson {
 
   static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-  private Json() {
+  private FakeJson() {
   }
 
   static String quote(String text) {

@@ -19,18 +19,18 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /** {@code /services/oauth2/token}, {@code /introspect} and {@code /revoke}. */
-final class TokenEndpoint {
+final class FakeTokenEndpoint {
 
   static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
   private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(5);
 
-  private final FakeOrg org;
+  private final OrgOrigins origins;
   private final AuthState auth;
   private final Counters counters;
   private final Duration tokenLatency;
 
-  TokenEndpoint(FakeOrg org, AuthState auth, Counters counters, Duration tokenLatency) {
-    this.org = org;
+  FakeTokenEndpoint(OrgOrigins origins, AuthState auth, Counters counters, Duration tokenLatency) {
+    this.origins = origins;
     this.auth = auth;
     this.counters = counters;
     this.tokenLatency = tokenLatency;
@@ -68,7 +68,7 @@ final class TokenEndpoint {
       case "/services/oauth2/introspect" -> Mono.fromSupplier(() -> introspect(r));
       case "/services/oauth2/revoke" -> Mono.fromSupplier(() -> revoke(r));
       default -> r.path.startsWith("/id/") ? Mono.fromSupplier(() -> identity(r))
-          : Mono.just(Reply.json(404, RestEndpoint.NOT_FOUND_BODY));
+          : Mono.just(RestBodies.notFound());
     };
   }
 
@@ -143,15 +143,14 @@ final class TokenEndpoint {
     }
     String username = form.get("username");
     String password = form.get("password");
-    if (username == null || password == null || !username.equalsIgnoreCase(auth.username)
-        || !constantTimeEquals(password, auth.password + auth.securityToken)) {
+    if (!auth.passwordMatches(username, password)) {
       return error(TokenError.AUTHENTICATION_FAILURE);
     }
     return login(String.valueOf(client.id()), "api", false);
   }
 
   private Reply clientCredentialsGrant(Request r) {
-    if (!r.host().equals(org.myDomainHost())) {
+    if (!r.host().equals(origins.myDomainHost())) {
       return error(TokenError.WRONG_DOMAIN);
     }
     Client client = client(r);
@@ -179,7 +178,7 @@ final class TokenEndpoint {
       return error(TokenError.INVALID_ASSERTION);
     }
     List<String> audiences = jwt.audiences();
-    if (audiences.stream().map(TokenEndpoint::stripSlash).noneMatch(this::acceptedAudience)) {
+    if (audiences.stream().map(FakeTokenEndpoint::stripSlash).noneMatch(this::acceptedAudience)) {
       return error(TokenError.AUDIENCE_VALIDATION_FAILED);
     }
     Long exp = jwt.expiry();
@@ -191,14 +190,14 @@ final class TokenEndpoint {
     if (subject == null || !subject.equalsIgnoreCase(auth.username)) {
       return error(TokenError.INVALID_ASSERTION);
     }
-    if (!auth.jwtUserApproved) {
+    if (!auth.jwtUserApproved()) {
       return error(TokenError.USER_NOT_APPROVED);
     }
     return login(issuer, "api", false);
   }
 
   private boolean acceptedAudience(String audience) {
-    return audience.equals(org.loginUrl()) || audience.equals("https://login.salesforce.com")
+    return audience.equals(origins.loginUrl()) || audience.equals("https://login.salesforce.com")
         || audience.equals("https://test.salesforce.com");
   }
 
@@ -212,10 +211,10 @@ final class TokenEndpoint {
   }
 
   private @Nullable TokenError userProblem() {
-    if (auth.ipRestricted) {
+    if (auth.ipRestricted()) {
       return TokenError.IP_RESTRICTED;
     }
-    return auth.userActive ? null : TokenError.INACTIVE_USER;
+    return auth.userActive() ? null : TokenError.INACTIVE_USER;
   }
 
   private Reply success(Session session, @Nullable String refreshToken, boolean apiInstanceUrl) {
@@ -229,18 +228,18 @@ final class TokenEndpoint {
     }
     body.put("signature", signature(id + issuedAt));
     body.put("scope", session.scope);
-    body.put("instance_url", org.instanceUrl());
+    body.put("instance_url", origins.instanceUrl());
     body.put("id", id);
     body.put("token_type", "Bearer");
     body.put("issued_at", issuedAt);
     if (apiInstanceUrl) {
-      body.put("api_instance_url", org.instanceUrl());
+      body.put("api_instance_url", origins.instanceUrl());
     }
-    return Reply.json(200, Json.bytes(body)).header("Cache-Control", "no-store").markExecuted();
+    return Reply.json(200, FakeJson.bytes(body)).header("Cache-Control", "no-store").markExecuted();
   }
 
   String identityUrl() {
-    return org.loginUrl() + "/id/" + auth.orgId18 + "/" + auth.userId18;
+    return origins.loginUrl() + "/id/" + auth.orgId18 + "/" + auth.userId18;
   }
 
   private String signature(String data) {
@@ -330,7 +329,7 @@ final class TokenEndpoint {
     } else {
       body.put("active", false);
     }
-    return Reply.json(200, Json.bytes(body)).markExecuted();
+    return Reply.json(200, FakeJson.bytes(body)).markExecuted();
   }
 
   /**
@@ -339,17 +338,17 @@ final class TokenEndpoint {
    */
   private Reply identity(Request r) {
     if (!r.path.equals("/id/" + auth.orgId18 + "/" + auth.userId18)) {
-      return Reply.json(404, RestEndpoint.NOT_FOUND_BODY);
+      return RestBodies.notFound();
     }
     String header = r.header("Authorization");
     String token = header == null ? r.form().get("oauth_token")
         : header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    Session session = token == null || auth.ipRestricted ? null : auth.authenticate(token);
+    Session session = token == null || auth.ipRestricted() ? null : auth.authenticate(token);
     if (session == null) {
       return Reply.of(403, "text/plain;charset=UTF-8", "Bad_OAuth_Token".getBytes(StandardCharsets.UTF_8))
           .markExecuted();
     }
-    String rest = org.instanceUrl() + "/services/data/v{version}/";
+    String rest = origins.instanceUrl() + "/services/data/v{version}/";
     Map<String, Object> urls = new LinkedHashMap<>();
     urls.put("rest", rest);
     urls.put("sobjects", rest + "sobjects/");
@@ -362,10 +361,10 @@ final class TokenEndpoint {
     body.put("organization_id", auth.orgId18);
     body.put("username", auth.username);
     body.put("display_name", "Integration User");
-    body.put("active", auth.userActive);
+    body.put("active", auth.userActive());
     body.put("user_type", "STANDARD");
     body.put("urls", urls);
-    return Reply.json(200, Json.bytes(body)).markExecuted();
+    return Reply.json(200, FakeJson.bytes(body)).markExecuted();
   }
 
   private Reply revoke(Request r) {
