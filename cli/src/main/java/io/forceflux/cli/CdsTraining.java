@@ -13,8 +13,8 @@ import picocli.CommandLine;
 
 /**
  * The training run behind the class-data archive the build ships with the command ({@code forceflux.jsa}): the
- * packaging step runs {@code java -XX:ArchiveClassesAtExit=forceflux.jsa -Dforceflux.training=true -jar
- * forceflux.jar}, which does what users do first (help, {@code query} in every format against a fake org over
+ * packaging step runs {@code java -XX:DumpLoadedClassList=forceflux.classlist -Dforceflux.training=true -jar
+ * forceflux.jar} and then dumps the listed classes into a static archive; the run does what users do first (help, {@code query} in every format against a fake org over
  * HTTP, {@code sim} up to its JSON line) so the classes they load are archived. Output is discarded; nothing here
  * may fail the build, so every failure is swallowed and the run is bounded.
  */

@@ -13,12 +13,15 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,7 +57,6 @@ import picocli.CommandLine.Spec;
         "  SF_USERNAME + SF_PRIVATE_KEY          (JWT bearer; PEM text or file)",
         "  SF_USERNAME + SF_PASSWORD [+ SF_SECURITY_TOKEN]  (username-password)",
         "--sim runs them against an embedded fake org instead."},
-    subcommands = {DemoCommand.class, SimCommand.class, QueryCommand.class, DiagnoseCommand.class, BulkCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  ok",
@@ -78,6 +80,9 @@ public final class ForceFlux implements Callable<Integer> {
   public static final int AUTH_FAILED = 3;
   /** A recoverable {@link SalesforceException} that outlasted its retries. */
   public static final int TRANSIENT_EXHAUSTED = 4;
+
+  /** The subcommands, in the order usage lists them. */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
 
   private final Map<String, String> env;
   private final boolean stderrIsTerminal;
@@ -147,13 +152,49 @@ public final class ForceFlux implements Callable<Integer> {
    * and {@code err}.
    */
   public static CommandLine commandLine(ForceFlux root, PrintWriter out, PrintWriter err) {
+    return commandLine(root, out, err, SUBCOMMANDS.keySet());
+  }
+
+  /**
+   * The command line for {@code args}: when they name a subcommand, only that one is built. picocli reads every
+   * command's annotations and builds its options when it is added, a cost a process paying for its start-up should
+   * not pay for four commands it will not run; help, a missing or a misspelled command get them all (usage lists
+   * them, suggestions need them).
+   */
+  static CommandLine commandLineFor(ForceFlux root, PrintWriter out, PrintWriter err, String... args) {
+    for (String arg : args) {
+      if (!arg.startsWith("-")) {
+        return SUBCOMMANDS.containsKey(arg)
+            ? commandLine(root, out, err, Set.of(arg))
+            : commandLine(root, out, err, SUBCOMMANDS.keySet());
+      }
+    }
+    return commandLine(root, out, err, SUBCOMMANDS.keySet());
+  }
+
+  private static CommandLine commandLine(ForceFlux root, PrintWriter out, PrintWriter err, Set<String> names) {
     CommandLine cl = new CommandLine(root);
+    SUBCOMMANDS.forEach((name, command) -> {
+      if (names.contains(name)) {
+        cl.addSubcommand(name, command.get());
+      }
+    });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler(new UsageErrors());
     cl.setExecutionExceptionHandler(new Failures());
     cl.setOut(out);
     cl.setErr(err);
     return cl;
+  }
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+    commands.put("demo", DemoCommand::new);
+    commands.put("sim", SimCommand::new);
+    commands.put("query", QueryCommand::new);
+    commands.put("diagnose", DiagnoseCommand::new);
+    commands.put("bulk", BulkCommand::new);
+    return Collections.unmodifiableMap(commands);
   }
 
   /** Runs the command against the real process environment and exits with its code. */
@@ -170,7 +211,7 @@ public final class ForceFlux implements Callable<Integer> {
         new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
     int code;
     try {
-      code = commandLine(new ForceFlux(System.getenv(), Terminals.stderrIsTerminal(), stdout), out, err)
+      code = commandLineFor(new ForceFlux(System.getenv(), Terminals.stderrIsTerminal(), stdout), out, err, args)
           .execute(args);
     } finally {
       out.flush();

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Raises ForceFlux's session log to INFO for {@code --verbose}; everything logs to stderr (logback.xml). */
+/** Raises ForceFlux's session log to INFO for {@code --verbose}; everything logs to stderr ({@link LogSetup}). */
 final class Logging {
   static final String SESSION_LOGGER = "io.forceflux.session";
 

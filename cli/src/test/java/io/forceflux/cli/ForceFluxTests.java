@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.core.ConsoleAppender;
 import io.forceflux.core.error.ErrorFormat;
 import io.forceflux.core.error.FailureCause;
@@ -85,6 +87,41 @@ class ForceFluxTests {
       String summary = sub.getValue().getCommandSpec().usageMessage().description()[0];
       assertThat(summary).as(sub.getKey()).endsWith(".");
       assertThat(flat).as(sub.getKey()).contains(sub.getKey() + " " + summary);
+    }
+  }
+
+  @Test
+  void buildsOnlyTheSubcommandItRunsAndAllOfThemForHelpAndTypos() {
+    PrintWriter sink = new PrintWriter(new StringWriter());
+    ForceFlux root = new ForceFlux(Map.of(), false);
+    assertThat(ForceFlux.commandLineFor(root, sink, sink, "query", "SELECT Id FROM Account").getSubcommands())
+        .containsOnlyKeys("query");
+    assertThat(ForceFlux.commandLineFor(root, sink, sink, "--verbose", "bulk", "query", "x").getSubcommands())
+        .containsOnlyKeys("bulk");
+    List<String> all = List.of("demo", "sim", "query", "diagnose", "bulk");
+    for (String[] args : new String[][] {{}, {"--help"}, {"--verbose"}, {"qeury", "x"}}) {
+      assertThat(ForceFlux.commandLineFor(root, sink, sink, args).getSubcommands().keySet())
+          .as(String.join(" ", args)).containsExactlyElementsOf(all);
+    }
+    Cli.Run typo = Cli.run("qeury", "SELECT Id FROM Account");
+    assertThat(typo.exitCode()).isEqualTo(ForceFlux.USAGE);
+    assertThat(typo.err()).contains("query");
+  }
+
+  @Test
+  void logSetupStepsAsideForAConfigurationFile() {
+    String key = "logback.configurationFile";
+    String before = System.getProperty(key);
+    System.setProperty(key, "elsewhere.xml");
+    try {
+      assertThat(new LogSetup().configure(new LoggerContext()))
+          .isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    } finally {
+      if (before == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, before);
+      }
     }
   }
 
