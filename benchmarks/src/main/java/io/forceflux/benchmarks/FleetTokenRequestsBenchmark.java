@@ -69,12 +69,18 @@ import reactor.netty.resources.ConnectionProvider;
 @Measurement(iterations = 5, batchSize = 1)
 public class FleetTokenRequestsBenchmark {
   static final int REQUESTS_PER_REPLICA = 200;
+  // Names SUMMARY.md reads from the results (SummaryTests checks each against this class).
+  static final String REPLICAS_PARAM = "replicas";
+  static final String STORE_PARAM = "store";
+  static final String NO_STORE = "none";
+  static final String IN_MEMORY_STORE = "in-memory";
+  static final String REDIS_STORE = "redis";
 
   @Param({"1", "2", "4", "8"})
   public int replicas;
 
   /** What the replicas share: {@code none}, {@code in-memory} ({@link TokenStore#inMemory()}) or {@code redis}. */
-  @Param({"none", "in-memory", "redis"})
+  @Param({NO_STORE, IN_MEMORY_STORE, REDIS_STORE})
   public String store;
 
   private LoopbackOrg org;
@@ -89,6 +95,11 @@ public class FleetTokenRequestsBenchmark {
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class FleetCounters {
+    static final String EXPIRIES = "expiries";
+    static final String TOKEN_REQUESTS = "tokenRequests";
+    static final String TOKENS_ISSUED = "tokensIssued";
+    static final String CONCURRENT_REFRESH_REJECTED = "concurrentRefreshRejected";
+
     /** Expiries measured: one per invocation. */
     public long expiries;
     /** Requests the org's token endpoint received. */
