@@ -2,9 +2,11 @@ package io.forceflux.benchmarks;
 
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.reactor.CachingTokenSource;
+import io.forceflux.reactor.ConnectionPools;
 import io.forceflux.reactor.RedisTokenStore;
 import io.forceflux.reactor.SessionRecoveryFilter;
 import io.forceflux.reactor.TokenStore;
+import io.forceflux.reactor.testing.FakeOrgClients;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.RedisServer;
@@ -28,11 +30,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -154,11 +154,9 @@ public class FleetTokenRequestsBenchmark {
         redisStores.add(own);
         tokens.tokenStore(own);
       }
-      ConnectionProvider pool = ConnectionProvider.builder("fleet-" + i).maxConnections(64)
-          .pendingAcquireMaxCount(-1).build();
+      ConnectionProvider pool = ConnectionPools.queueing("fleet-" + i, 64);
       pools.add(pool);
-      clients.add(WebClient.builder()
-          .clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
+      clients.add(FakeOrgClients.webClient(pool)
           .filter(SessionRecoveryFilter.builder(tokens.build()).listener(quiet).build())
           .build());
     }
