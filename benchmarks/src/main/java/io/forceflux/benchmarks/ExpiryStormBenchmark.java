@@ -71,11 +71,16 @@ import reactor.core.publisher.Mono;
 @Measurement(iterations = 10, batchSize = 1)
 public class ExpiryStormBenchmark {
   static final Duration TOKEN_LATENCY = Duration.ofMillis(50);
+  // Names SUMMARY.md reads from the results (SummaryTests checks each against this class).
+  static final String IN_FLIGHT_PARAM = "inFlight";
+  static final String CLIENT_PARAM = "client";
+  static final String EXPIRY_PARAM = "expiry";
+  static final String FORCEFLUX = "forceflux";
 
   @Param({"1000", "10000"})
   public int inFlight;
 
-  @Param({"forceflux", "retry-per-request", "spring-security", "spring-security-refresh-token"})
+  @Param({FORCEFLUX, "retry-per-request", "spring-security", "spring-security-refresh-token"})
   public String client;
 
   @Param({"in-flight", "before-wave"})
@@ -93,6 +98,12 @@ public class ExpiryStormBenchmark {
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class StormCounters {
+    static final String EXPIRIES = "expiries";
+    static final String FAILED_REQUESTS = "failedRequests";
+    static final String TOKEN_REQUESTS = "tokenRequests";
+    static final String CONCURRENT_REFRESH_REJECTED = "concurrentRefreshRejected";
+    static final String UNAUTHORIZED_401 = "unauthorized401";
+
     /** Waves measured: one expiry each. */
     public long expiries;
     /** Requests sent. */

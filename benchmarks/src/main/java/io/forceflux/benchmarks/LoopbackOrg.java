@@ -1,23 +1,20 @@
 package io.forceflux.benchmarks;
 
-import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.auth.RefreshTokenGrant;
 import io.forceflux.reactor.CachingTokenSource;
-import io.forceflux.testkit.Credentials;
+import io.forceflux.reactor.ConnectionPools;
+import io.forceflux.reactor.testing.FakeOrgClients;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
-import java.net.URI;
 import java.time.Duration;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * A {@link FakeOrg} on loopback plus the client wiring every benchmark shares, as the integration tests wire it
- * ({@code OrgFixture}): a refresh-token grant, an instance-URL policy that trusts the org's two loopback origins,
- * and a connection pool sized for 10,000 requests in flight (500 connections, unbounded pending queue).
+ * A {@link FakeOrg} on loopback plus the client wiring every benchmark shares, from {@link FakeOrgClients} as the
+ * module tests wire it: a refresh-token grant, an instance-URL policy that trusts the org's two loopback origins,
+ * and its own connection pool sized for 10,000 requests in flight ({@link ConnectionPools}, 500 connections).
  *
  * <p>The org's daily API allocation and login rate are lifted: a benchmark sends millions of requests, and the
  * limits would otherwise end the run with {@code REQUEST_LIMIT_EXCEEDED} or "login rate exceeded" instead of
@@ -34,11 +31,7 @@ final class LoopbackOrg implements AutoCloseable {
 
   private LoopbackOrg(FakeOrg org) {
     this.org = org;
-    this.pool = ConnectionProvider.builder("forceflux-benchmarks")
-        .maxConnections(500)
-        .pendingAcquireMaxCount(-1)
-        .pendingAcquireTimeout(Duration.ofSeconds(60))
-        .build();
+    this.pool = ConnectionPools.queueing("forceflux-benchmarks", 500);
   }
 
   /** Builds and starts an org from {@code builder}, with the API and login limits lifted. */
@@ -48,25 +41,21 @@ final class LoopbackOrg implements AutoCloseable {
   }
 
   InstanceUrlPolicy policy() {
-    return InstanceUrlPolicy.allowing(org.myDomainUrl(), org.loginUrl());
+    return FakeOrgClients.instanceUrlPolicy(org);
   }
 
   RefreshTokenGrant refreshGrant() {
-    Credentials c = org.credentials();
-    return Grant.refreshToken(URI.create(org.loginUrl()), c.clientId(), c.clientSecret(), c.refreshToken());
+    return FakeOrgClients.refreshTokenGrant(org);
   }
 
   /** A token source for the refresh-token grant, with the production defaults otherwise. */
   CachingTokenSource.Builder tokens() {
-    return CachingTokenSource.builder(refreshGrant()).instanceUrlPolicy(policy());
+    return FakeOrgClients.tokenSource(org);
   }
 
   /** A WebClient on the shared pool; responses of up to 16 MiB may be aggregated (a query page is ~0.3 MiB). */
   WebClient.Builder webClient() {
-    HttpClient http = HttpClient.create(pool).responseTimeout(Duration.ofSeconds(60));
-    return WebClient.builder()
-        .clientConnector(new ReactorClientHttpConnector(http))
-        .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
+    return FakeOrgClients.webClient(pool).codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024));
   }
 
   FakeOrgStats stats() {

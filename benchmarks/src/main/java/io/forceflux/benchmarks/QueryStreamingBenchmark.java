@@ -73,6 +73,9 @@ import tools.jackson.databind.JsonNode;
 public class QueryStreamingBenchmark {
   static final int RECORDS = 200_000;
   static final String SOQL = "SELECT Id, Name FROM Account";
+  // Names SUMMARY.md reads from the results (SummaryTests checks each against this class).
+  static final String SALESFORCE_CLIENT = "salesforceClient";
+  static final String PLAIN_WEB_CLIENT = "plainWebClient";
 
   private LoopbackOrg org;
   private SalesforceClient client;
@@ -132,6 +135,10 @@ public class QueryStreamingBenchmark {
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class Heap implements NotificationListener {
+    static final String STREAMS = "streams";
+    static final String COLLECTIONS = "collections";
+    static final String PEAK_RETAINED_HEAP_BYTES = "peakRetainedHeapBytes";
+
     /** Streams measured. */
     public long streams;
     /** Collections observed during streams (the samples behind {@link #peakRetainedHeapBytes}). */

@@ -58,6 +58,14 @@ public class WriteStrategiesBenchmark {
   /** One batch of 10,000 one-record requests takes minutes on a loaded 2-core machine. */
   static final java.time.Duration BOUND = java.time.Duration.ofMinutes(10);
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  // Names SUMMARY.md reads from the results (SummaryTests checks each against this class).
+  static final String WRITE = "write";
+  static final String STRATEGY_PARAM = "strategy";
+  static final String OPERATION_PARAM = "operation";
+  static final String PER_RECORD = "per-record";
+  static final String COLLECTIONS = "collections";
+  static final String COMPOSITE = "composite";
+  static final String COMPOSITE_COLLECTIONS = "composite-collections";
 
   @Param({"per-record", "collections", "composite", "composite-collections"})
   public String strategy;
@@ -74,6 +82,9 @@ public class WriteStrategiesBenchmark {
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class Calls {
+    static final String API_CALLS = "apiCalls";
+    static final String WRITTEN = "records";
+
     /** API calls the org counted. */
     public long apiCalls;
     /** Records written. */

@@ -1,13 +1,10 @@
 package io.forceflux.cli;
 
-import io.forceflux.core.event.SessionListener;
-import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.bulk.BulkEvent;
 import io.forceflux.testkit.FakeOrg;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -30,10 +27,6 @@ import picocli.CommandLine.Spec;
         "Job ids are printed on stderr as soon as jobs exist; --resume JOB continues one in a new process."},
     subcommands = {BulkLoadCommand.class, BulkQueryCommand.class})
 final class BulkCommand implements Callable<Integer> {
-  /** Same as {@code query}: a few quick retries of transient failures, then exit 4. */
-  static final RecoveryPolicy RETRIES = RecoveryPolicy.builder()
-      .maxAttempts(4).initialBackoff(Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(5)).build();
-
   @ParentCommand
   @Nullable ForceFlux root;
 
@@ -60,16 +53,8 @@ final class BulkCommand implements Callable<Integer> {
       Function<SalesforceClient, Integer> body) {
     try (Connection c = sim ? EmbeddedOrg.start(simOrg, EmbeddedOrg.SimGrant.REFRESH_TOKEN)
         : EnvCredentials.connect(root.env(), s.commandLine())) {
-      CachingTokenSource tokens = CachingTokenSource.builder(c.grant())
-          .instanceUrlPolicy(c.policy())
-          .listener(SessionListener.logging())
-          .recoveryPolicy(RETRIES)
-          .build();
-      SalesforceClient client = SalesforceClient.builder()
-          .tokenSource(tokens)
-          .listener(SessionListener.logging())
-          .recoveryPolicy(RETRIES)
-          .build();
+      CachingTokenSource tokens = c.commandTokens();
+      SalesforceClient client = Connection.commandClient(tokens).build();
       try {
         return body.apply(client);
       } finally {

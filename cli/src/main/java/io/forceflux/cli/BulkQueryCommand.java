@@ -2,7 +2,6 @@ package io.forceflux.cli;
 
 import io.forceflux.reactor.bulk.BulkClient;
 import io.forceflux.reactor.bulk.BulkOptions;
-import io.forceflux.testkit.FakeOrg;
 import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.Map;
@@ -11,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,8 +43,8 @@ final class BulkQueryCommand implements Callable<Integer> {
       description = "The query, e.g. \"SELECT Id, Name FROM Account\" (not with --resume).")
   @Nullable String soql;
 
-  @Option(names = "--all", description = "Include deleted and archived records (queryAll).")
-  boolean all;
+  @Mixin
+  QueryOptions options = new QueryOptions();
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv",
       description = "Output: csv or ndjson. Default: ${DEFAULT-VALUE}.")
@@ -52,13 +52,6 @@ final class BulkQueryCommand implements Callable<Integer> {
 
   @Option(names = "--resume", paramLabel = "JOB", description = "Read the results of an existing query job.")
   @Nullable String resume;
-
-  @Option(names = "--sim", description = "Query an embedded fake org instead of SF_* credentials.")
-  boolean sim;
-
-  @Option(names = "--sim-accounts", paramLabel = "N", defaultValue = "10000",
-      description = "With --sim: Accounts in the fake org. Default: ${DEFAULT-VALUE}.")
-  long simAccounts;
 
   @Override
   public Integer call() {
@@ -72,16 +65,14 @@ final class BulkQueryCommand implements Callable<Integer> {
       case "ndjson" -> RecordWriter.Format.NDJSON;
       default -> throw new ParameterException(s.commandLine(), "--format must be csv or ndjson: " + format);
     };
-    if (simAccounts < 0 || simAccounts > 100_000_000L) {
-      throw new ParameterException(s.commandLine(), "--sim-accounts must be 0..100000000: " + simAccounts);
-    }
+    options.validate(s);
     PrintWriter err = s.commandLine().getErr();
-    return BulkCommand.withClient(root, s, sim, FakeOrg.builder().accounts(simAccounts).bulkRecordsPerSecond(
-        1_000_000), "forceflux bulk query", client -> {
+    return BulkCommand.withClient(root, s, options.sim, options.simOrg().bulkRecordsPerSecond(1_000_000),
+        "forceflux bulk query", client -> {
           BulkClient bulk = client.bulk(BulkOptions.builder()
               .listener(BulkCommand.progress(err, "forceflux bulk query")).build());
           Flux<Map<String, @Nullable String>> rows = resume != null ? bulk.resumeQuery(resume)
-              : all ? bulk.queryAll(Objects.requireNonNull(soql)) : bulk.query(Objects.requireNonNull(soql));
+              : options.all ? bulk.queryAll(Objects.requireNonNull(soql)) : bulk.query(Objects.requireNonNull(soql));
           return write(rows, RecordWriter.of(f, root.stdout()), f, err);
         });
   }

@@ -2,8 +2,15 @@ package io.forceflux.cli;
 
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.core.event.SessionListener;
+import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.CachingTokenSource;
+import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.TokenSource;
 import io.forceflux.testkit.FakeOrg;
+import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,10 +30,33 @@ record Connection(
     String source, @Nullable FakeOrg org) implements AutoCloseable {
 
   /**
+   * Transient failures (503, connection resets, "token request is already being processed") are retried three
+   * times within a few seconds: a command line should not sit through a minute of backoff before saying what is
+   * wrong (exit 4).
+   */
+  static final RecoveryPolicy RETRIES = RecoveryPolicy.builder()
+      .maxAttempts(4).initialBackoff(Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(5)).build();
+
+  /** A token source builder for this grant and policy; the caller adds listeners and retries. */
+  CachingTokenSource.Builder tokenSource() {
+    return CachingTokenSource.builder(grant).instanceUrlPolicy(policy);
+  }
+
+  /** The token source of the data commands ({@code query}, {@code bulk}): session events logged, {@link #RETRIES}. */
+  CachingTokenSource commandTokens() {
+    return tokenSource().listener(SessionListener.logging()).recoveryPolicy(RETRIES).build();
+  }
+
+  /** A client builder on {@code tokens} for the data commands: session events logged, {@link #RETRIES}. */
+  static SalesforceClient.Builder commandClient(TokenSource tokens) {
+    return SalesforceClient.builder().tokenSource(tokens).listener(SessionListener.logging()).recoveryPolicy(RETRIES);
+  }
+
+  /**
    * Warns when the org rotated the refresh token from the environment (Refresh Token Rotation): that token is now
    * spent, and presenting it again would revoke its successor too. The new token is never printed.
    */
-  void warnIfRotated(io.forceflux.reactor.CachingTokenSource tokens, java.io.PrintWriter err, String command) {
+  void warnIfRotated(CachingTokenSource tokens, PrintWriter err, String command) {
     if (org == null && tokens.grant() != grant) {
       err.println(command + ": warning: this connected app rotates refresh tokens (Refresh Token Rotation), so the "
           + "one in SF_REFRESH_TOKEN was used up and will not work again (reusing it revokes its successor too). "

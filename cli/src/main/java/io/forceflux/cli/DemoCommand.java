@@ -5,6 +5,7 @@ import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.reactor.CachingTokenSource;
+import io.forceflux.reactor.ConnectionPools;
 import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.TokenSource;
 import io.forceflux.testkit.CursorMode;
@@ -135,19 +136,15 @@ final class DemoCommand implements Callable<Integer> {
     try (Connection c = EmbeddedOrg.start(orgBuilder, EmbeddedOrg.SimGrant.REFRESH_TOKEN)) {
       FakeOrg org = Objects.requireNonNull(c.org());
       SessionListener listener = SessionListener.logging().andThen(counting);
-      CachingTokenSource cache = CachingTokenSource.builder(c.grant())
-          .instanceUrlPolicy(c.policy())
+      CachingTokenSource cache = c.tokenSource()
           .listener(listener)
           .build();
       NoticingTokenSource tokens = new NoticingTokenSource(cache);
       PageCounter pages = new PageCounter();
       InFlight inFlight = new InFlight();
       // Every request in flight may wait for a connection: the shared default pool refuses more than 1,500.
-      ConnectionProvider pool = ConnectionProvider.builder("forceflux-demo")
-          .maxConnections(Math.min(concurrency, 500))
-          .pendingAcquireMaxCount(-1)
-          .pendingAcquireTimeout(TIMEOUT)
-          .build();
+      ConnectionProvider pool = ConnectionPools.queueing("forceflux-demo", Math.min(concurrency, 500), TIMEOUT,
+          ConnectionPools.DEFAULT_MAX_IDLE_TIME);
       SalesforceClient client = SalesforceClient.builder()
           .tokenSource(tokens)
           .listener(listener)

@@ -134,8 +134,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         replays.incrementAndGet();
       }
     };
-    CachingTokenSource tokens = CachingTokenSource.builder(c.grant())
-        .instanceUrlPolicy(c.policy())
+    CachingTokenSource tokens = c.tokenSource()
         .recoveryPolicy(POLICY)
         .listener(log.andThen(counting))
         .build();
@@ -294,7 +293,7 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   /** Spends the org's one allowed login (for {@code --sim-fault login-rate}) with a token source of its own. */
   private static void useUpLogin(Connection c) {
-    CachingTokenSource.builder(c.grant()).instanceUrlPolicy(c.policy()).listener(SessionListener.NONE).build()
+    c.tokenSource().listener(SessionListener.NONE).build()
         .token().block(STEP_TIMEOUT);
   }
 

@@ -1,14 +1,17 @@
 package io.forceflux.cli;
 
 import io.forceflux.core.auth.Grant;
-import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.reactor.testing.FakeOrgClients;
 import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import java.net.URI;
 import java.util.Locale;
 import java.util.function.Consumer;
 
-/** Connections to an embedded {@link FakeOrg} on a free loopback port, for {@code --sim}. */
+/**
+ * Connections to an embedded {@link FakeOrg} on a free loopback port, for {@code --sim} and {@code demo}; the
+ * grants and the instance-URL policy come from {@link FakeOrgClients}.
+ */
 final class EmbeddedOrg {
   /** Sees every embedded org once it has started (tests read its credentials to prove none is printed). */
   static volatile Consumer<FakeOrg> observer = org -> { };
@@ -37,20 +40,18 @@ final class EmbeddedOrg {
   }
 
   static Connection connect(FakeOrg org, SimGrant grant) {
-    Credentials c = org.credentials();
-    URI login = URI.create(org.loginUrl());
-    InstanceUrlPolicy policy = InstanceUrlPolicy.allowing(org.loginUrl(), org.myDomainUrl());
-    Grant g = switch (grant) {
-      case REFRESH_TOKEN -> Grant.refreshToken(login, c.clientId(), c.clientSecret(), c.refreshToken());
-      case JWT -> Grant.jwtBearer(login, c.clientId(), c.username(), c.privateKeyPem(), null);
-      case PASSWORD -> Grant.password(login, c.clientId(), c.clientSecret(), c.username(), c.password(),
-          c.securityToken());
-    };
+    Grant g = FakeOrgClients.grant(org, switch (grant) {
+      case REFRESH_TOKEN -> FakeOrgClients.GrantType.REFRESH_TOKEN;
+      case JWT -> FakeOrgClients.GrantType.JWT_BEARER;
+      case PASSWORD -> FakeOrgClients.GrantType.PASSWORD;
+    });
     String source = switch (grant) {
       case REFRESH_TOKEN -> "refresh_token grant";
       case JWT -> "JWT bearer grant";
       case PASSWORD -> "username-password grant";
     };
-    return new Connection(g, policy, login, c.clientId(), c.clientSecret(), source + " (embedded fake org)", org);
+    Credentials c = org.credentials();
+    return new Connection(g, FakeOrgClients.instanceUrlPolicy(org), URI.create(org.loginUrl()), c.clientId(),
+        c.clientSecret(), source + " (embedded fake org)", org);
   }
 }

@@ -1,7 +1,5 @@
 package io.forceflux.cli;
 
-import io.forceflux.core.event.SessionListener;
-import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.client.Query;
@@ -14,6 +12,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.function.client.WebClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,14 +35,6 @@ import reactor.core.publisher.Mono;
         "Sessions that die mid-stream are refreshed and the page replayed.",
         "Credentials from SF_* variables (see 'forceflux --help'), or --sim."})
 final class QueryCommand implements Callable<Integer> {
-  /**
-   * Transient failures (503, connection resets, "token request is already being processed") are retried three
-   * times within a few seconds: a command line should not sit through a minute of backoff before saying what is
-   * wrong (exit 4).
-   */
-  private static final RecoveryPolicy RETRIES = RecoveryPolicy.builder()
-      .maxAttempts(4).initialBackoff(Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(5)).build();
-
   /** Records buffered between the client and the writer: well under one page. */
   private static final int BUFFER = 256;
 
@@ -56,8 +47,8 @@ final class QueryCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOQL", description = "The query, e.g. \"SELECT Id, Name FROM Account\".")
   String soql = "";
 
-  @Option(names = "--all", description = "Include deleted and archived records (queryAll).")
-  boolean all;
+  @Mixin
+  QueryOptions options = new QueryOptions();
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "ndjson",
       completionCandidates = RecordWriter.Format.Names.class,
@@ -74,13 +65,6 @@ final class QueryCommand implements Callable<Integer> {
           + "for a day in the user cache folder (XDG_CACHE_HOME or ~/.cache/forceflux).")
   @Nullable String apiVersion;
 
-  @Option(names = "--sim", description = "Query an embedded fake org instead of SF_* credentials.")
-  boolean sim;
-
-  @Option(names = "--sim-accounts", paramLabel = "N", defaultValue = "10000",
-      description = "With --sim: Accounts in the fake org. Default: ${DEFAULT-VALUE}.")
-  long simAccounts;
-
   @Option(names = "--progress", negatable = true,
       description = "Show a progress bar on stderr. Default: only when stderr is a terminal.")
   @Nullable Boolean progress;
@@ -95,32 +79,24 @@ final class QueryCommand implements Callable<Integer> {
     if (batchSize < 200 || batchSize > 2000) {
       throw new ParameterException(s.commandLine(), "--batch-size must be 200..2000: " + batchSize);
     }
-    if (simAccounts < 0 || simAccounts > 100_000_000L) {
-      throw new ParameterException(s.commandLine(), "--sim-accounts must be 0..100000000: " + simAccounts);
-    }
+    options.validate(s);
     if (apiVersion != null && !apiVersion.matches("\\d{1,3}\\.\\d")) {
       throw new ParameterException(s.commandLine(), "--api-version must look like 62.0: " + apiVersion);
     }
+    boolean sim = options.sim;
     try (Connection c = sim
-        ? EmbeddedOrg.start(FakeOrg.builder().accounts(simAccounts), EmbeddedOrg.SimGrant.REFRESH_TOKEN)
+        ? EmbeddedOrg.start(options.simOrg(), EmbeddedOrg.SimGrant.REFRESH_TOKEN)
         : EnvCredentials.connect(r.env(), s.commandLine())) {
       PageCounter pages = new PageCounter();
-      CachingTokenSource tokens = CachingTokenSource.builder(c.grant())
-          .instanceUrlPolicy(c.policy())
-          .listener(SessionListener.logging())
-          .recoveryPolicy(RETRIES)
-          .build();
+      CachingTokenSource tokens = c.commandTokens();
       ApiVersionCache cache = sim ? null : ApiVersionCache.in(r.env());
       String version = apiVersion;
       if (version == null) {
         FakeOrg org = c.org();
         version = org != null ? org.apiVersion() : cache != null ? cache.get(c.loginUrl(), c.clientId()) : null;
       }
-      SalesforceClient.Builder builder = SalesforceClient.builder()
+      SalesforceClient.Builder builder = Connection.commandClient(tokens)
           .webClientBuilder(WebClient.builder().filter(pages))
-          .tokenSource(tokens)
-          .listener(SessionListener.logging())
-          .recoveryPolicy(RETRIES)
           .batchSize(batchSize);
       if (version != null) {
         // Known already: no GET /services/data/ before the query.
@@ -158,7 +134,7 @@ final class QueryCommand implements Callable<Integer> {
     long count = 0;
     try (Progress bar = Progress.on(s.commandLine().getErr(), progress, r.stderrIsTerminal(), "Querying", -1,
             " rec");
-        Stream<Object> records = client.query(Query.of(soql).all(all).batchSize(batchSize), writer.recordType())
+        Stream<Object> records = client.query(Query.of(soql).all(options.all).batchSize(batchSize), writer.recordType())
             .cast(Object.class)
             // In-band, so the records received before a failure are written before it is reported (a blocking
             // iterator would let the error overtake the records still buffered).

@@ -563,12 +563,7 @@ public interface SalesforceClient {
 
     /** The connection pool of clients built without an {@code HttpClient}; created on first use. */
     private static final class DefaultPool {
-      static final ConnectionProvider POOL = ConnectionProvider.builder("forceflux")
-          .maxConnections(500)
-          .pendingAcquireMaxCount(-1)
-          .pendingAcquireTimeout(Duration.ofSeconds(60))
-          .maxIdleTime(Duration.ofSeconds(30))
-          .build();
+      static final ConnectionProvider POOL = ConnectionPools.queueing("forceflux", 500);
 
       private DefaultPool() {}
     }

@@ -6,6 +6,7 @@ import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.testing.FakeOrgClients;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.Fault;
@@ -26,13 +27,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -230,11 +229,9 @@ class FleetChaosSoakTests {
       SessionListener quiet = event -> { };
       CachingTokenSource tokens = f.tokens().listener(quiet).tokenStore(store)
           .recoveryPolicy(RecoveryPolicy.builder().initialBackoff(Duration.ofMillis(200)).build()).build();
-      this.pool = ConnectionProvider.builder("fleet-soak-" + name).maxConnections(128).pendingAcquireMaxCount(-1)
-          .pendingAcquireTimeout(Duration.ofSeconds(60)).build();
-      HttpClient http = HttpClient.create(pool).responseTimeout(Duration.ofSeconds(30));
+      this.pool = ConnectionPools.queueing("fleet-soak-" + name, 128);
       // As in the single-process soak: sessions dying every 100-500 ms need more replays than a real org.
-      this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
+      this.client = FakeOrgClients.webClient(pool)
           .filter(SessionRecoveryFilter.builder(tokens).listener(quiet).freshRejectionLimit(10)
               .recoveryPolicy(RecoveryPolicy.builder().maxAttempts(20).build()).build())
           .build();

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
+import io.forceflux.reactor.testing.FakeOrgClients;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -17,11 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -58,14 +57,8 @@ final class FleetReplica implements AutoCloseable {
       b.tokenStore(store);
     }
     this.tokens = b.build();
-    this.pool = ConnectionProvider.builder("fleet-" + name)
-        .maxConnections(64)
-        .pendingAcquireMaxCount(-1)
-        .pendingAcquireTimeout(Duration.ofSeconds(60))
-        .build();
-    HttpClient http = HttpClient.create(pool).responseTimeout(Duration.ofSeconds(30));
-    this.client = WebClient.builder()
-        .clientConnector(new ReactorClientHttpConnector(http))
+    this.pool = ConnectionPools.queueing("fleet-" + name, 64);
+    this.client = FakeOrgClients.webClient(pool)
         .filter(SessionRecoveryFilter.builder(tokens).listener(quiet).build())
         .build();
   }

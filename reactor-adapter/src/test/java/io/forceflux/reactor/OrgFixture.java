@@ -4,25 +4,21 @@ import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.event.SessionListener;
+import io.forceflux.reactor.testing.FakeOrgClients;
 import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
-import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
-/** Wiring shared by the tests that run ForceFlux against a {@link FakeOrg}. */
+/**
+ * What this module's tests add to {@link FakeOrgClients} (which wires clients to a {@link FakeOrg}): the org's
+ * secrets registered with the leak guard, the session events, and one shared pool.
+ */
 final class OrgFixture {
   /** Enough connections for 10,000 requests in flight on one loopback host; the rest queue. */
-  static final ConnectionProvider POOL = ConnectionProvider.builder("forceflux-tests")
-      .maxConnections(500)
-      .pendingAcquireMaxCount(-1)
-      .pendingAcquireTimeout(Duration.ofSeconds(60))
-      .build();
+  static final ConnectionProvider POOL = ConnectionPools.queueing("forceflux-tests", 500);
 
   final FakeOrg org;
   final List<SessionEvent> events = new CopyOnWriteArrayList<>();
@@ -41,23 +37,19 @@ final class OrgFixture {
   }
 
   InstanceUrlPolicy policy() {
-    return InstanceUrlPolicy.allowing(org.myDomainUrl(), org.loginUrl());
+    return FakeOrgClients.instanceUrlPolicy(org);
   }
 
   Grant refreshGrant() {
-    Credentials c = org.credentials();
-    return Grant.refreshToken(URI.create(org.loginUrl()), c.clientId(), c.clientSecret(), c.refreshToken());
+    return FakeOrgClients.refreshTokenGrant(org);
   }
 
   CachingTokenSource.Builder tokens() {
-    return CachingTokenSource.builder(refreshGrant())
-        .instanceUrlPolicy(policy())
-        .listener(listener());
+    return FakeOrgClients.tokenSource(org).listener(listener());
   }
 
   static WebClient.Builder webClient() {
-    HttpClient http = HttpClient.create(POOL).responseTimeout(Duration.ofSeconds(30));
-    return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http));
+    return FakeOrgClients.webClient(POOL);
   }
 
   WebClient salesforce(TokenSource tokens) {

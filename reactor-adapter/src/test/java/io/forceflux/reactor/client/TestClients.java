@@ -1,15 +1,13 @@
 package io.forceflux.reactor.client;
 
-import io.forceflux.core.auth.Grant;
-import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.Jitter;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.TestGuards;
+import io.forceflux.reactor.testing.FakeOrgClients;
 import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,7 +19,10 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
 
-/** Wiring for tests that run {@link SalesforceClient} against a {@code FakeOrg}. */
+/**
+ * What the client tests add to {@link FakeOrgClients#client}: a quick recovery policy, no listener, and the org's
+ * secrets registered with the leak guard.
+ */
 public final class TestClients {
   /** Short backoff so replays after repeated expiries do not slow the tests down. */
   public static final RecoveryPolicy QUICK = RecoveryPolicy.builder()
@@ -36,9 +37,7 @@ public final class TestClients {
     TestGuards.secret(c.clientSecret());
     TestGuards.secret(c.refreshToken());
     TestGuards.secret(c.password());
-    return SalesforceClient.builder()
-        .grant(Grant.refreshToken(URI.create(org.loginUrl()), c.clientId(), c.clientSecret(), c.refreshToken()))
-        .instanceUrlPolicy(InstanceUrlPolicy.allowing(org.myDomainUrl(), org.loginUrl()))
+    return FakeOrgClients.client(org)
         .recoveryPolicy(QUICK)
         .listener(SessionListener.NONE);
   }

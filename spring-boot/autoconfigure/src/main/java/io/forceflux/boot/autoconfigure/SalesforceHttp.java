@@ -1,5 +1,6 @@
 package io.forceflux.boot.autoconfigure;
 
+import io.forceflux.reactor.ConnectionPools;
 import org.springframework.beans.factory.DisposableBean;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -10,13 +11,9 @@ final class SalesforceHttp implements DisposableBean {
   private final HttpClient client;
 
   SalesforceHttp(ForceFluxProperties.Pool settings) {
-    this.pool = ConnectionProvider.builder("forceflux-boot")
-        .maxConnections(settings.getMaxConnections())
-        // Queue beyond the pool instead of refusing: a burst waits for a connection, bounded by the timeout.
-        .pendingAcquireMaxCount(-1)
-        .pendingAcquireTimeout(settings.getPendingAcquireTimeout())
-        .maxIdleTime(settings.getMaxIdleTime())
-        .build();
+    // Queue beyond the pool instead of refusing: a burst waits for a connection, bounded by the timeout.
+    this.pool = ConnectionPools.queueing("forceflux-boot", settings.getMaxConnections(),
+        settings.getPendingAcquireTimeout(), settings.getMaxIdleTime());
     this.client = HttpClient.create(pool).responseTimeout(settings.getResponseTimeout()).compress(true)
         .followRedirect(false);
   }
