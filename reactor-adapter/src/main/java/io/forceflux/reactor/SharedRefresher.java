@@ -466,6 +466,8 @@ final class SharedRefresher implements Refresher {
     }
     long until = now() + maxWaitMillis;
     Flux.interval(store.pollInterval(), store.pollInterval(), scheduler)
+        // A read may outlast a tick (bounded by storeBound): skip ticks rather than fail the interval.
+        .onBackpressureDrop()
         .concatMap(i -> guard(store.read(credential))
             .flatMap(entry -> reconcileNeeded(entry) ? reconcile(entry).thenReturn(true) : Mono.just(true))
             .onErrorReturn(false))
@@ -497,6 +499,8 @@ final class SharedRefresher implements Refresher {
     Lease(String owner) {
       this.owner = owner;
       this.renewal = Flux.interval(renewEvery, renewEvery, scheduler)
+          // A renewal slower than a third of the TTL must skip a tick, not end renewing with an overflow error.
+          .onBackpressureDrop()
           .concatMap(i -> guard(store.renewLease(credential, owner)).onErrorResume(e -> Mono.empty()))
           .takeUntil(held -> !held)
           .subscribe(held -> {
