@@ -3,6 +3,8 @@ package io.forceflux.reactor;
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.core.auth.RefreshTokenGrant;
+import io.forceflux.core.auth.Secret;
 import io.forceflux.core.auth.TokenResponse;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
@@ -580,7 +582,10 @@ public final class CachingTokenSource implements TokenSource {
      * {@link RefreshTokenRotation#STATIC} a process may refresh without the store while it is unavailable;
      * otherwise it must not, since a refresh token another process already rotated out revokes the whole
      * family. Default {@link RefreshTokenRotation#DETECT}: learned from the first refresh or from the store
-     * (which keeps what any process learned), and treated as rotating until known. Ignored without a store.
+     * (which keeps what any process learned), and treated as rotating until known. Without a store it decides
+     * one thing: whether a token request whose answer was lost (timeout, connection closed after sending) is
+     * retried. Only a static refresh token is; otherwise the refresh fails with
+     * {@link io.forceflux.core.error.FailureCause#REFRESH_OUTCOME_UNKNOWN}, since Salesforce may have rotated it.
      */
     public Builder refreshTokenRotation(RefreshTokenRotation rotation) {
       this.refreshTokenRotation = Objects.requireNonNull(rotation, "rotation");
@@ -607,8 +612,11 @@ public final class CachingTokenSource implements TokenSource {
       Clock effectiveClock = clock != null ? clock : new SchedulerClock(scheduler);
       WebClient client = webClient != null ? webClient : defaultWebClient(requestTimeout);
       TokenEndpoint endpoint = new TokenEndpoint(client, effectiveClock, scheduler, requestTimeout, instanceUrlPolicy);
+      // With a store, SharedRefresher decides what a token request whose answer was lost means (it knows what the
+      // fleet learned about rotation); without one, the endpoint refresher does.
       Refresher refresher = new EndpointRefresher(endpoint, scheduler, effectiveClock,
-          introspect ? new Introspection(introspectionClientId, introspectionClientSecret) : null);
+          introspect ? new Introspection(introspectionClientId, introspectionClientSecret) : null,
+          tokenStore == null ? refreshTokenRotation : RefreshTokenRotation.STATIC);
       if (tokenStore != null) {
         refresher = new SharedRefresher(tokenStore, refresher, grant, refreshTokenRotation, instanceUrlPolicy, scheduler);
       }
@@ -629,40 +637,83 @@ public final class CachingTokenSource implements TokenSource {
 
   record Introspection(@Nullable String clientId, @Nullable String clientSecret) {}
 
-  /** Runs the grant against the token endpoint, retrying transient failures with jittered backoff. */
+  /**
+   * Runs the grant against the token endpoint, retrying transient failures with jittered backoff. A refresh token
+   * that may rotate is never presented again after a request whose answer was lost ({@link
+   * TokenEndpoint#outcomeUnknown}): Salesforce may have rotated it out already, and presenting a rotated-out refresh
+   * token revokes the whole family. Such a failure is {@link FailureCause#REFRESH_OUTCOME_UNKNOWN}, for this request
+   * and every later one presenting that refresh token.
+   */
   static final class EndpointRefresher implements Refresher {
     private final TokenEndpoint endpoint;
     private final Scheduler scheduler;
     private final Clock clock;
     private final @Nullable Introspection introspection;
+    /** Configured, then learned from the first refresh; anything but STATIC is treated as rotating. */
+    private volatile RefreshTokenRotation rotation;
+    /** The refresh token whose last request may have been processed without this process seeing the answer. */
+    private volatile @Nullable Secret inDoubt;
 
-    EndpointRefresher(TokenEndpoint endpoint, Scheduler scheduler, Clock clock, @Nullable Introspection introspection) {
+    EndpointRefresher(TokenEndpoint endpoint, Scheduler scheduler, Clock clock, @Nullable Introspection introspection,
+        RefreshTokenRotation rotation) {
       this.endpoint = endpoint;
       this.scheduler = scheduler;
       this.clock = clock;
       this.introspection = introspection;
+      this.rotation = rotation;
     }
 
     @Override
     public Mono<Refreshed> refresh(
         Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure) {
+      Secret presented = grant instanceof RefreshTokenGrant r ? r.refreshToken() : null;
+      if (presented != null && presented.equals(inDoubt)) {
+        return Mono.error(() -> outcomeUnknown("an earlier token request with this refresh token lost its answer",
+            1, null));
+      }
       return attempt(grant, policy, onFailure, 1);
+    }
+
+    /** The failure of a request presenting a refresh token that may have rotated; never retried. */
+    static SalesforceException outcomeUnknown(String what, int attempts, @Nullable Throwable cause) {
+      return new SalesforceException(FailureCause.REFRESH_OUTCOME_UNKNOWN, what + "; the refresh token may have "
+          + "rotated, and presenting it again could revoke it and every session it issued", null, attempts, cause);
     }
 
     private Mono<Refreshed> attempt(
         Grant grant, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure, int attempt) {
       return endpoint.request(grant)
           .flatMap(this::withExpiry)
-          .map(response -> new Refreshed(response.token(),
-              response.rotatedRefreshToken() == null ? null : grant.withRefreshToken(response.rotatedRefreshToken())))
+          .map(response -> {
+            learn(grant, response);
+            return new Refreshed(response.token(), response.rotatedRefreshToken() == null ? null
+                : grant.withRefreshToken(response.rotatedRefreshToken()));
+          })
           .onErrorResume(SalesforceException.class, e -> {
             onFailure.accept(new SessionEvent.RefreshFailed(clock.instant(), grant.type(), e.failureCause(), attempt));
+            if (grant instanceof RefreshTokenGrant r && rotation != RefreshTokenRotation.STATIC
+                && TokenEndpoint.outcomeUnknown(e)) {
+              inDoubt = r.refreshToken();
+              LOG.warn("a token request's answer was lost ({}); the refresh token may rotate, so it is not presented "
+                  + "again", e.failureCause());
+              return Mono.error(outcomeUnknown("token request sent, answer lost (" + e.failureCause() + ")",
+                  attempt, e));
+            }
             if (!e.recoverable() || attempt >= policy.maxAttempts()) {
               return Mono.error(e.withAttempts(attempt));
             }
             Duration delay = policy.backoff(attempt, ThreadLocalRandom.current()::nextDouble);
             return Mono.delay(delay, scheduler).then(Mono.defer(() -> attempt(grant, policy, onFailure, attempt + 1)));
           });
+    }
+
+    /** A refresh-token refresh tells whether the refresh token rotates: a new one in the answer means it does. */
+    private void learn(Grant grant, TokenResponse response) {
+      if (grant instanceof RefreshTokenGrant r && rotation == RefreshTokenRotation.DETECT) {
+        Secret next = response.rotatedRefreshToken();
+        rotation = next != null && !next.equals(r.refreshToken()) ? RefreshTokenRotation.ROTATING
+            : RefreshTokenRotation.STATIC;
+      }
     }
 
     private Mono<TokenResponse> withExpiry(TokenResponse response) {

@@ -3,8 +3,10 @@ package io.forceflux.reactor;
 /**
  * Whether a credential's refresh token rotates (each refresh returns a new one and the presented one is
  * rotated out; presenting a rotated-out one again revokes the whole family). Set it with
- * {@link CachingTokenSource.Builder#refreshTokenRotation(RefreshTokenRotation)}; it matters only with a
- * {@link TokenStore}, where a process must not refresh on its own unless the refresh token is static.
+ * {@link CachingTokenSource.Builder#refreshTokenRotation(RefreshTokenRotation)}. With a {@link TokenStore}, a process
+ * must not refresh on its own unless the refresh token is static; with or without one, a token request whose answer
+ * was lost is retried only if it is static (otherwise the refresh fails with
+ * {@link io.forceflux.core.error.FailureCause#REFRESH_OUTCOME_UNKNOWN}).
  */
 public enum RefreshTokenRotation {
   /** The refresh token rotates: refresh only through the shared store. */

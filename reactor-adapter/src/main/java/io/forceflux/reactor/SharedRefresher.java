@@ -10,6 +10,7 @@ import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.RefreshReason;
 import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.CachingTokenSource.EndpointRefresher;
 import io.forceflux.reactor.CachingTokenSource.Refreshed;
 import io.forceflux.reactor.CachingTokenSource.Refresher;
 import java.time.Duration;
@@ -53,6 +54,9 @@ import reactor.core.scheduler.Scheduler;
  *       stored";
  *   <li>the holder renews its lease until its publish resolves and retries its token request itself, so that
  *       once the lease is lost it presents that refresh token no more;
+ *   <li>a token request whose answer was lost may have rotated the refresh token out: unless it is known static,
+ *       the holder does not retry it, fails typed ({@link FailureCause#REFRESH_OUTCOME_UNKNOWN}) and keeps the
+ *       lease for as long as it lives, so that no process presents that refresh token again;
  *   <li>before refreshing from a restored entry, or (knowing nothing, having seen the store unavailable) from an
  *       empty store, a process waits a grace period (two lease TTLs): the store may just have restarted without
  *       its data, and every process that knows a newer refresh token restores it as soon as it reaches the
@@ -81,6 +85,8 @@ final class SharedRefresher implements Refresher {
   private final AtomicReference<RefreshTokenRotation> rotation;
   private final AtomicReference<Known> known;
   private volatile boolean sawOutage;
+  /** A refresh token this process presented without seeing the answer: it may have rotated, never present it. */
+  private volatile @Nullable Secret inDoubt;
 
   SharedRefresher(TokenStore store, Refresher local, Grant grant, RefreshTokenRotation rotation,
       InstanceUrlPolicy instanceUrls, Scheduler scheduler) {
@@ -138,6 +144,10 @@ final class SharedRefresher implements Refresher {
         // token time to restore it before presenting an older one.
         return Mono.delay(store.pollInterval(), scheduler).then(Mono.defer(() -> coordinate(a)));
       }
+      if (presentsInDoubt(presentable(a, entry))) {
+        return Mono.error(EndpointRefresher.outcomeUnknown("this process lost the answer to a token request with the "
+            + "newest refresh token", 1, null));
+      }
       String owner = PID + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
           + Long.toHexString(ThreadLocalRandom.current().nextLong());
       return guard(store.acquireLease(credential, owner))
@@ -165,8 +175,16 @@ final class SharedRefresher implements Refresher {
       }
       Grant presented = presentable(a, entry);
       Lease lease = new Lease(owner);
+      if (presentsInDoubt(presented)) {
+        lease.kept = true; // the lease kept after the lost answer lapsed: hold this one instead
+        return Mono.error(EndpointRefresher.outcomeUnknown("this process lost the answer to a token request with "
+            + "the newest refresh token", 1, null));
+      }
       return attempt(presented, a, lease, 1)
           .doOnError(e -> {
+            if (lease.kept) {
+              return;
+            }
             lease.stop();
             store.releaseLease(credential, owner).subscribe(x -> { }, x -> { });
           })
@@ -187,6 +205,17 @@ final class SharedRefresher implements Refresher {
     RecoveryPolicy once = a.policy.toBuilder().maxAttempts(1).build();
     return local.refresh(presented, a.reason, once, a.onFailure)
         .onErrorResume(SalesforceException.class, e -> {
+          if (mayRotate() && TokenEndpoint.outcomeUnknown(e)) {
+            // Salesforce may have rotated this refresh token out: presenting it again, here or in another process,
+            // would revoke the family. Keep the lease (renewed for as long as this process lives) so that no other
+            // process presents it either, and fail typed: an operator re-authorizes.
+            inDoubt = refreshTokenOf(presented);
+            lease.kept = true;
+            LOG.warn("a token request's answer was lost ({}); the refresh token may rotate, so no process presents it "
+                + "again while this one holds the refresh lease", e.failureCause());
+            return Mono.error(EndpointRefresher.outcomeUnknown("token request sent, answer lost ("
+                + e.failureCause() + ")", attempt, e));
+          }
           if (!e.recoverable() || attempt >= a.policy.maxAttempts()) {
             return Mono.error(e.withAttempts(attempt));
           }
@@ -387,6 +416,11 @@ final class SharedRefresher implements Refresher {
     return withRefreshToken(a.grant, stored != null && entry.version() >= k.version ? stored : k.refreshToken);
   }
 
+  private boolean presentsInDoubt(Grant grant) {
+    Secret refreshToken = refreshTokenOf(grant);
+    return refreshToken != null && refreshToken.equals(inDoubt);
+  }
+
   private static Grant withRefreshToken(Grant grant, @Nullable Secret refreshToken) {
     return refreshToken == null || !(grant instanceof RefreshTokenGrant) ? grant : grant.withRefreshToken(refreshToken);
   }
@@ -432,6 +466,8 @@ final class SharedRefresher implements Refresher {
     }
     long until = now() + maxWaitMillis;
     Flux.interval(store.pollInterval(), store.pollInterval(), scheduler)
+        // A read may outlast a tick (bounded by storeBound): skip ticks rather than fail the interval.
+        .onBackpressureDrop()
         .concatMap(i -> guard(store.read(credential))
             .flatMap(entry -> reconcileNeeded(entry) ? reconcile(entry).thenReturn(true) : Mono.just(true))
             .onErrorReturn(false))
@@ -456,11 +492,15 @@ final class SharedRefresher implements Refresher {
   private final class Lease {
     final String owner;
     volatile boolean lost;
+    /** Held on purpose after a lost answer: renewed until this process ends, never released. */
+    volatile boolean kept;
     private final Disposable renewal;
 
     Lease(String owner) {
       this.owner = owner;
       this.renewal = Flux.interval(renewEvery, renewEvery, scheduler)
+          // A renewal slower than a third of the TTL must skip a tick, not end renewing with an overflow error.
+          .onBackpressureDrop()
           .concatMap(i -> guard(store.renewLease(credential, owner)).onErrorResume(e -> Mono.empty()))
           .takeUntil(held -> !held)
           .subscribe(held -> {

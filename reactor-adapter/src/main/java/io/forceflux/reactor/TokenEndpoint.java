@@ -8,6 +8,8 @@ import io.forceflux.core.auth.TokenResponse;
 import io.forceflux.core.auth.TokenResponses;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,6 +130,32 @@ final class TokenEndpoint {
     // The cause is kept for stack traces; WebClientRequestException messages name only method and URL,
     // and token URLs carry no secrets (they go in the body).
     return new SalesforceException(FailureCause.TRANSPORT, what, null, 1, e);
+  }
+
+  /**
+   * Whether a failed token request may have been processed by Salesforce although no usable answer arrived: a
+   * timeout or a connection lost after the request was sent, or a body cut off or unreadable. A connection that was
+   * never established, and any answer with an HTTP status Salesforce chose (an OAuth error, a 5xx), are not in doubt.
+   * Under refresh-token rotation such a request may already have rotated the presented refresh token out.
+   */
+  static boolean outcomeUnknown(SalesforceException e) {
+    return switch (e.failureCause()) {
+      case TRANSPORT -> !neverConnected(e.getCause());
+      case MALFORMED_RESPONSE, RESPONSE_TOO_LARGE -> true;
+      default -> false;
+    };
+  }
+
+  private static boolean neverConnected(@Nullable Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof UnknownHostException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private record Reply(int status, @Nullable String contentType, byte[] body) {}

@@ -108,6 +108,14 @@ public enum FailureCause {
           + "to some processes first) or a corrupted value. ForceFlux never falls back to the configured refresh "
           + "token, which may be rotated out. Give every process the same encryption key; if the value is "
           + "corrupted, delete the credential's key in Redis and re-authorize the connected app."),
+  REFRESH_OUTCOME_UNKNOWN(Remedy.NONE,
+      "A token request presenting a rotating refresh token (or one whose rotation is not known yet) was sent, but "
+          + "its answer was lost (timeout, connection reset, cut-off body). Salesforce may have rotated the refresh "
+          + "token already; presenting it again would revoke the whole family, every session of this authorization "
+          + "included, so ForceFlux does not retry with it. Tokens already issued keep working until they expire. "
+          + "Check the network path to the login host, then re-authorize the connected app and configure the new "
+          + "refresh token. If the app does not rotate refresh tokens, configure refreshTokenRotation(STATIC): such "
+          + "requests are then retried."),
   UNKNOWN(Remedy.NONE,
       "An unrecognised failure. The error code and snippet say more; run 'forceflux diagnose'.");
 

@@ -20,12 +20,44 @@ public interface SessionListener {
     return LoggingSessionListener.INSTANCE;
   }
 
-  /** This listener, then {@code next}. */
+  /**
+   * This listener, then {@code next}: each gets every event even if the other throws. The first exception is
+   * rethrown once both ran (a later one is added to it as suppressed), so the publisher still sees and drops it; a
+   * {@link VirtualMachineError} is rethrown at once.
+   */
   default SessionListener andThen(SessionListener next) {
     Objects.requireNonNull(next, "next");
+    SessionListener first = this;
     return event -> {
-      onEvent(event);
-      next.onEvent(event);
+      Throwable failed = null;
+      try {
+        first.onEvent(event);
+      } catch (RuntimeException | Error e) {
+        failed = fatalOrKeep(e);
+      }
+      try {
+        next.onEvent(event);
+      } catch (RuntimeException | Error e) {
+        Throwable kept = fatalOrKeep(e);
+        if (failed == null) {
+          failed = kept;
+        } else if (failed != kept) {
+          failed.addSuppressed(kept);
+        }
+      }
+      if (failed instanceof RuntimeException r) {
+        throw r;
+      }
+      if (failed instanceof Error e) {
+        throw e;
+      }
     };
+  }
+
+  private static Throwable fatalOrKeep(Throwable e) {
+    if (e instanceof VirtualMachineError fatal) {
+      throw fatal;
+    }
+    return e;
   }
 }

@@ -165,4 +165,47 @@ class SessionListenerTests {
     assertThat(event.runbook()).isEqualTo(FailureCause.SESSION_POLICY.runbook());
     assertThat(event.at()).isEqualTo(AT);
   }
+
+  @Test
+  void andThenRunsEveryListenerWhenEarlierOnesThrowAndRethrowsTheFirstFailure() {
+    List<String> calls = new ArrayList<>();
+    IllegalStateException firstFailure = new IllegalStateException("first");
+    IllegalArgumentException secondFailure = new IllegalArgumentException("second");
+    SessionListener first = event -> {
+      calls.add("first");
+      throw firstFailure;
+    };
+    SessionListener second = event -> {
+      calls.add("second");
+      throw secondFailure;
+    };
+    SessionListener third = event -> calls.add("third");
+
+    assertThatThrownBy(() -> first.andThen(second).andThen(third).onEvent(new SessionEvent.CircuitClosed(AT)))
+        .isSameAs(firstFailure);
+    assertThat(calls).containsExactly("first", "second", "third");
+    assertThat(firstFailure.getSuppressed()).containsExactly(secondFailure);
+  }
+
+  @Test
+  void andThenRunsTheFirstListenerWhenOnlyTheLastThrows() {
+    List<String> calls = new ArrayList<>();
+    SessionListener last = event -> {
+      throw new IllegalStateException("last");
+    };
+    assertThatThrownBy(() -> ((SessionListener) event -> calls.add("first")).andThen(last)
+        .onEvent(new SessionEvent.CircuitClosed(AT))).hasMessage("last");
+    assertThat(calls).containsExactly("first");
+  }
+
+  @Test
+  void andThenDoesNotCallTheNextListenerAfterAVirtualMachineError() {
+    List<String> calls = new ArrayList<>();
+    SessionListener dying = event -> {
+      throw new OutOfMemoryError("simulated");
+    };
+    assertThatThrownBy(() -> dying.andThen(event -> calls.add("next")).onEvent(new SessionEvent.CircuitClosed(AT)))
+        .isInstanceOf(OutOfMemoryError.class);
+    assertThat(calls).isEmpty();
+  }
 }
