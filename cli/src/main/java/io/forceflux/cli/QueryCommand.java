@@ -1,6 +1,7 @@
 package io.forceflux.cli;
 
 import io.forceflux.core.event.SessionListener;
+import io.forceflux.core.internal.ApiVersions;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.SalesforceClient;
@@ -98,7 +99,7 @@ final class QueryCommand implements Callable<Integer> {
     if (simAccounts < 0 || simAccounts > 100_000_000L) {
       throw new ParameterException(s.commandLine(), "--sim-accounts must be 0..100000000: " + simAccounts);
     }
-    if (apiVersion != null && !apiVersion.matches("\\d{1,3}\\.\\d")) {
+    if (apiVersion != null && !ApiVersions.isValid(apiVersion)) {
       throw new ParameterException(s.commandLine(), "--api-version must look like 62.0: " + apiVersion);
     }
     try (Connection c = sim

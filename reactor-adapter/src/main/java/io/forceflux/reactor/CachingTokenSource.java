@@ -1,5 +1,7 @@
 package io.forceflux.reactor;
 
+import static io.forceflux.core.internal.Checks.check;
+
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
@@ -227,8 +229,7 @@ public final class CachingTokenSource implements TokenSource {
 
   private void failed(Sinks.One<AccessToken> sink, Throwable error, RefreshReason reason, @Nullable Cached previous) {
     SalesforceException e = error instanceof SalesforceException se ? se
-        : new SalesforceException(FailureCause.UNKNOWN, "token refresh failed: " + error.getClass().getSimpleName(),
-            null, 1, error);
+        : SalesforceException.wrapping(FailureCause.UNKNOWN, "token refresh failed: " + error.getClass().getSimpleName(), error);
     long now = clock.millis();
     if (reason == RefreshReason.PROACTIVE && previous != null && e.recoverable()) {
       // Keep serving the still-valid token (it has not expired yet); try again after a cooldown so a
@@ -613,12 +614,6 @@ public final class CachingTokenSource implements TokenSource {
         refresher = new SharedRefresher(tokenStore, refresher, grant, refreshTokenRotation, instanceUrlPolicy, scheduler);
       }
       return new CachingTokenSource(this, refresher);
-    }
-
-    private static void check(boolean ok, String option, @Nullable Object value) {
-      if (!ok) {
-        throw new IllegalArgumentException(option + " is out of range: " + value);
-      }
     }
 
     static WebClient defaultWebClient(Duration timeout) {
