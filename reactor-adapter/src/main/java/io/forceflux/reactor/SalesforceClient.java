@@ -398,7 +398,7 @@ public interface SalesforceClient {
      * The API version, like {@code "67.0"}. Default: the newest the instance lists at {@code GET /services/data/}
      * (asked once, on first use), or {@value DefaultSalesforceClient#FALLBACK_API_VERSION} when that fails.
      *
-     * @throws IllegalArgumentException if it does not look like {@code NN.N}
+     * @throws IllegalArgumentException if it is not two or three digits and {@code .0}, e.g. {@code 67.0}
      */
     public Builder apiVersion(String apiVersion) {
       this.apiVersion = ApiVersions.requireValid(apiVersion);
