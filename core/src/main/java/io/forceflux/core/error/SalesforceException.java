@@ -18,8 +18,9 @@ public class SalesforceException extends RuntimeException {
 
   /**
    * For subclasses; everything else builds one with {@link #of(FailureCause, String)},
-   * {@link #of(FailureCause, String, SalesforceError)}, {@link #wrapping(FailureCause, String, Throwable)} or
-   * {@link #ofApiError(SalesforceError, String)}, and {@link #withAttempts(int)} when there were retries.
+   * {@link #of(FailureCause, String, SalesforceError)}, {@link #wrapping(FailureCause, String, Throwable)},
+   * {@link #ofApiError(SalesforceError, String)} or {@link #reclassifying(FailureCause, String, SalesforceException)},
+   * and {@link #withAttempts(int)} when there were retries.
    *
    * @param failureCause the classified cause
    * @param detail a short, secret-free description of what happened
