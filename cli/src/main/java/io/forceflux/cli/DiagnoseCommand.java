@@ -1,12 +1,13 @@
 package io.forceflux.cli;
 
 import io.forceflux.core.auth.AccessToken;
-import io.forceflux.core.error.ErrorParser;
 import io.forceflux.core.error.FailureCause;
-import io.forceflux.core.error.Redaction;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.event.SessionListener;
+import io.forceflux.core.internal.ApiVersions;
+import io.forceflux.core.internal.Redaction;
+import io.forceflux.core.internal.parse.ErrorParser;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.SessionRecoveryFilter;
@@ -102,7 +103,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     if (!sim && simFault != SimFault.NONE) {
       throw new ParameterException(s.commandLine(), "--sim-fault needs --sim");
     }
-    if (apiVersion != null && !apiVersion.matches("\\d{2,3}\\.0")) {
+    if (apiVersion != null && !ApiVersions.isValid(apiVersion)) {
       throw new ParameterException(s.commandLine(),
           "--api-version must look like 62.0: '" + apiVersion + "'");
     }
@@ -196,8 +197,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
     JsonNode body = JsonText.MAPPER.readTree(reply.body);
     if (!body.path("active").asBoolean(false)) {
-      throw new SalesforceException(FailureCause.SESSION_EXPIRED,
-          "introspection says the token just issued is not active", null, 1, null);
+      throw SalesforceException.of(FailureCause.SESSION_EXPIRED,
+          "introspection says the token just issued is not active");
     }
     StringBuilder sb = new StringBuilder("active");
     JsonNode exp = body.get("exp");
@@ -236,8 +237,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
       }
       if (version.isEmpty()) {
-        throw new SalesforceException(FailureCause.MALFORMED_RESPONSE, "GET /services/data/ listed no API version",
-            null, 1, null);
+        throw SalesforceException.of(FailureCause.MALFORMED_RESPONSE, "GET /services/data/ listed no API version");
       }
     }
     Reply reply = ok(get(api, "/services/data/v" + version + "/limits"));

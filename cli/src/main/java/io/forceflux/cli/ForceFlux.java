@@ -1,9 +1,9 @@
 package io.forceflux.cli;
 
 import io.forceflux.core.error.FailureCause;
-import io.forceflux.core.error.Redaction;
 import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.internal.Redaction;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -271,13 +271,12 @@ public final class ForceFlux implements Callable<Integer> {
   }
 
   /**
-   * The exception's redacted message without its runbook (printed on a line of its own). The message is cut at its
-   * runbook because {@link SalesforceException} has no accessor for its detail text alone.
+   * What happened, redacted, for the line under the cause: the exception's detail and Salesforce's error, if any.
+   * The cause, attempts and runbook have lines of their own.
    */
   static String summary(SalesforceException e) {
-    String message = String.valueOf(e.getMessage());
-    int runbook = message.indexOf(". Runbook: ");
-    return Redaction.redact(runbook < 0 ? message : message.substring(0, runbook + 1));
+    SalesforceError error = e.error();
+    return e.detail() + (error == null ? "" : " (" + Redaction.redact(error.toString()) + ")");
   }
 
   /** Bad options and missing variables: one line naming what is wrong, a hint, exit 2. */

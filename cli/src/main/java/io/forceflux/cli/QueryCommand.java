@@ -1,5 +1,6 @@
 package io.forceflux.cli;
 
+import io.forceflux.core.internal.ApiVersions;
 import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.client.Query;
@@ -80,7 +81,7 @@ final class QueryCommand implements Callable<Integer> {
       throw new ParameterException(s.commandLine(), "--batch-size must be 200..2000: " + batchSize);
     }
     options.validate(s);
-    if (apiVersion != null && !apiVersion.matches("\\d{1,3}\\.\\d")) {
+    if (apiVersion != null && !ApiVersions.isValid(apiVersion)) {
       throw new ParameterException(s.commandLine(), "--api-version must look like 62.0: " + apiVersion);
     }
     boolean sim = options.sim;

@@ -57,8 +57,8 @@ class ForceFluxTests {
 
   @Test
   void mapsFailuresToExitCodes() {
-    SalesforceException revoked = new SalesforceException(FailureCause.REFRESH_TOKEN_REVOKED, "x", null, 1, null);
-    SalesforceException unavailable = new SalesforceException(FailureCause.SERVER_UNAVAILABLE, "x", null, 5, null);
+    SalesforceException revoked = SalesforceException.of(FailureCause.REFRESH_TOKEN_REVOKED, "x");
+    SalesforceException unavailable = SalesforceException.of(FailureCause.SERVER_UNAVAILABLE, "x").withAttempts(5);
 
     assertThat(ForceFlux.exitCodeOf(revoked)).isEqualTo(3);
     assertThat(ForceFlux.exitCodeOf(unavailable)).isEqualTo(4);

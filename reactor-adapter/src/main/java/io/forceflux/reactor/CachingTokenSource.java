@@ -1,5 +1,7 @@
 package io.forceflux.reactor;
 
+import static io.forceflux.core.internal.Checks.check;
+
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
@@ -229,8 +231,7 @@ public final class CachingTokenSource implements TokenSource {
 
   private void failed(Sinks.One<AccessToken> sink, Throwable error, RefreshReason reason, @Nullable Cached previous) {
     SalesforceException e = error instanceof SalesforceException se ? se
-        : new SalesforceException(FailureCause.UNKNOWN, "token refresh failed: " + error.getClass().getSimpleName(),
-            null, 1, error);
+        : SalesforceException.wrapping(FailureCause.UNKNOWN, "token refresh failed: " + error.getClass().getSimpleName(), error);
     long now = clock.millis();
     if (reason == RefreshReason.PROACTIVE && previous != null && e.recoverable()) {
       // Keep serving the still-valid token (it has not expired yet); try again after a cooldown so a
@@ -623,12 +624,6 @@ public final class CachingTokenSource implements TokenSource {
       return new CachingTokenSource(this, refresher);
     }
 
-    private static void check(boolean ok, String option, @Nullable Object value) {
-      if (!ok) {
-        throw new IllegalArgumentException(option + " is out of range: " + value);
-      }
-    }
-
     static WebClient defaultWebClient(Duration timeout) {
       HttpClient http = HttpClient.create().responseTimeout(timeout).followRedirect(false);
       return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
@@ -676,8 +671,12 @@ public final class CachingTokenSource implements TokenSource {
 
     /** The failure of a request presenting a refresh token that may have rotated; never retried. */
     static SalesforceException outcomeUnknown(String what, int attempts, @Nullable Throwable cause) {
-      return new SalesforceException(FailureCause.REFRESH_OUTCOME_UNKNOWN, what + "; the refresh token may have "
-          + "rotated, and presenting it again could revoke it and every session it issued", null, attempts, cause);
+      String detail = what + "; the refresh token may have rotated, and presenting it again could revoke it and "
+          + "every session it issued";
+      SalesforceException e = cause != null
+          ? SalesforceException.wrapping(FailureCause.REFRESH_OUTCOME_UNKNOWN, detail, cause)
+          : SalesforceException.of(FailureCause.REFRESH_OUTCOME_UNKNOWN, detail);
+      return e.withAttempts(attempts);
     }
 
     private Mono<Refreshed> attempt(

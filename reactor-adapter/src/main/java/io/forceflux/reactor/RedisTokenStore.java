@@ -1,5 +1,7 @@
 package io.forceflux.reactor;
 
+import static io.forceflux.core.internal.Checks.check;
+
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Secret;
 import io.forceflux.core.error.FailureCause;
@@ -417,9 +419,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       LOG.error("a shared token entry could not be read ({}): another encryption key or a corrupted value; "
           + "token requests for it fail until every process has the same key", part);
     }
-    return new SalesforceException(FailureCause.TOKEN_STORE_UNREADABLE, "the shared token store's entry could not "
+    return SalesforceException.of(FailureCause.TOKEN_STORE_UNREADABLE, "the shared token store's entry could not "
         + "be read (" + part + ": " + (cipher == null ? "no encryption key configured" : "encryption key mismatch")
-        + " or a corrupted value)", null, 1, null);
+        + " or a corrupted value)");
   }
 
   private String seal(String plaintext, String field, Keys k) {
@@ -647,12 +649,6 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       check(connectTimeout.compareTo(Duration.ofMillis(10)) >= 0 && connectTimeout.compareTo(Duration.ofMinutes(1)) <= 0,
           "connectTimeout", connectTimeout);
       return new RedisTokenStore(this, uri);
-    }
-
-    private static void check(boolean ok, String option, Object value) {
-      if (!ok) {
-        throw new IllegalArgumentException(option + " is out of range: " + value);
-      }
     }
   }
 }

@@ -59,9 +59,10 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
    */
   @Nullable SalesforceException rereadFailure(int attempts) {
     Throwable e = rereadFailure;
-    return e == null ? null : new SalesforceException(FailureCause.TRANSPORT, description + ": the request body "
+    return e == null ? null : SalesforceException.wrapping(FailureCause.TRANSPORT, description + ": the request body "
         + "could not be read again for the replay (a one-shot stream larger than " + limit + " bytes, or one not sent "
-        + "in full the first time); send a body that can be re-read, or raise maxReplayBodyBytes", null, attempts, e);
+        + "in full the first time); send a body that can be re-read, or raise maxReplayBodyBytes", e)
+        .withAttempts(attempts);
   }
 
   private volatile @Nullable Throwable rereadFailure;

@@ -3,6 +3,7 @@ package io.forceflux.reactor;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
+import io.forceflux.core.internal.ApiVersions;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.reactor.bulk.BulkClient;
 import io.forceflux.reactor.bulk.BulkOptions;
@@ -397,14 +398,10 @@ public interface SalesforceClient {
      * The API version, like {@code "67.0"}. Default: the newest the instance lists at {@code GET /services/data/}
      * (asked once, on first use), or {@value DefaultSalesforceClient#FALLBACK_API_VERSION} when that fails.
      *
-     * @throws IllegalArgumentException if it does not look like {@code NN.N}
+     * @throws IllegalArgumentException if it is not two or three digits and {@code .0}, e.g. {@code 67.0}
      */
     public Builder apiVersion(String apiVersion) {
-      Objects.requireNonNull(apiVersion, "apiVersion");
-      if (!apiVersion.matches("\\d{1,3}\\.\\d")) {
-        throw new IllegalArgumentException("apiVersion must look like 67.0");
-      }
-      this.apiVersion = apiVersion;
+      this.apiVersion = ApiVersions.requireValid(apiVersion);
       return this;
     }
 
@@ -476,10 +473,7 @@ public interface SalesforceClient {
      * failure; see {@link SessionRecoveryFilter.Builder#freshRejectionLimit}. Default 2; range 1..10.
      */
     public Builder freshRejectionLimit(int limit) {
-      if (limit < 1 || limit > 10) {
-        throw new IllegalArgumentException("freshRejectionLimit is out of range 1..10: " + limit);
-      }
-      this.freshRejectionLimit = limit;
+      this.freshRejectionLimit = SessionRecoveryFilter.checkFreshRejectionLimit(limit);
       return this;
     }
 

@@ -2,14 +2,14 @@ package io.forceflux.reactor;
 
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.error.ApiLimitException;
-import io.forceflux.core.error.ErrorParser;
 import io.forceflux.core.error.FailureCause;
-import io.forceflux.core.error.FailureClassifier;
 import io.forceflux.core.error.LimitInfo;
 import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.event.SessionListener;
+import io.forceflux.core.internal.Checks;
+import io.forceflux.core.internal.parse.ErrorParser;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import java.net.URI;
 import java.time.Clock;
@@ -182,8 +182,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
           if (unreadable != null) {
             return unreadable; // the body failed while being sent, so the attempt was cut off incomplete
           }
-          SalesforceException failure = new SalesforceException(FailureCause.TRANSPORT,
-              describe(request) + ": connection failed or timed out", null, attempts.count, e);
+          SalesforceException failure = SalesforceException.wrapping(FailureCause.TRANSPORT,
+              describe(request) + ": connection failed or timed out", e).withAttempts(attempts.count);
           // A write may have run before the connection failed: only idempotent methods are replayed.
           return idempotent ? new Replay(Kind.TRANSIENT, failure) : failure;
         });
@@ -206,9 +206,10 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     return readBounded(response).flatMap(body -> {
       SalesforceError error = ErrorParser.parse(status, contentType, body);
       if (maybeSession && error.isInvalidSession()) {
-        FailureCause cause = FailureClassifier.classifyApiError(error);
+        FailureCause cause = FailureCause.ofApiError(error);
         if (cause != FailureCause.SESSION_EXPIRED) {
-          return Mono.error(new SalesforceException(cause, describe(request) + " rejected", error, attempts.count, null));
+          return Mono.error(
+              SalesforceException.of(cause, describe(request) + " rejected", error).withAttempts(attempts.count));
         }
         tokenSource.invalidate(token);
         boolean fresh = attempts.firstToken != null && !attempts.firstToken.equals(token) && !proven(token);
@@ -220,13 +221,14 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         attempts.progress = attempts.lastRejected == null || !attempts.lastRejected.equals(token);
         attempts.lastRejected = token;
         return Mono.error(new Replay(fresh ? Kind.FRESH_SESSION : Kind.SESSION,
-            new SalesforceException(FailureCause.SESSION_EXPIRED, describe(request) + " session expired",
-                error, attempts.count, null)));
+            SalesforceException.of(FailureCause.SESSION_EXPIRED, describe(request) + " session expired",
+                error).withAttempts(attempts.count)));
       }
       if (status == 401) {
-        FailureCause cause = FailureClassifier.classifyApiError(error);
+        FailureCause cause = FailureCause.ofApiError(error);
         if (cause == FailureCause.INVALID_AUTH_HEADER || cause == FailureCause.EXPIRED_PASSWORD) {
-          return Mono.error(new SalesforceException(cause, describe(request) + " rejected", error, attempts.count, null));
+          return Mono.error(
+              SalesforceException.of(cause, describe(request) + " rejected", error).withAttempts(attempts.count));
         }
       }
       if (status == 403 && "REQUEST_LIMIT_EXCEEDED".equals(error.errorCode())) {
@@ -234,8 +236,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         return Mono.error(new ApiLimitException(error, info));
       }
       if (idempotent && (status == 502 || status == 503 || status == 504)) {
-        return Mono.error(new Replay(Kind.TRANSIENT, new SalesforceException(FailureCause.SERVER_UNAVAILABLE,
-            describe(request) + " unavailable", error, attempts.count, null)));
+        return Mono.error(new Replay(Kind.TRANSIENT, SalesforceException.of(FailureCause.SERVER_UNAVAILABLE,
+            describe(request) + " unavailable", error).withAttempts(attempts.count)));
       }
       // Not ours to handle: give the caller the response with the body we had to read.
       accepted(token);
@@ -318,10 +320,10 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
                   replayed(request, attempts, replay);
                   return 0L;
                 })
-                .switchIfEmpty(Mono.error(() -> new Replay(Kind.FRESH_SESSION, new SalesforceException(
+                .switchIfEmpty(Mono.error(() -> new Replay(Kind.FRESH_SESSION, SalesforceException.of(
                     FailureCause.SESSION_POLICY, describe(request) + " rejected " + attempts.freshRejections
                         + " tokens obtained after the request started, and no request worked since it lost its session",
-                    f.error(), attempts.count, null))));
+                    f.error()).withAttempts(attempts.count))));
           }
           delay = backoff(attempts.freshRejections);
         }
@@ -350,8 +352,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxErrorBody)
         .map(SessionRecoveryFilter::bytes)
         .defaultIfEmpty(new byte[0])
-        .onErrorMap(DataBufferLimitException.class, e -> new SalesforceException(FailureCause.RESPONSE_TOO_LARGE,
-            "error response larger than " + maxErrorBody + " bytes", null, 1, null));
+        .onErrorMap(DataBufferLimitException.class, e -> SalesforceException.of(FailureCause.RESPONSE_TOO_LARGE,
+            "error response larger than " + maxErrorBody + " bytes"));
   }
 
   private static byte[] bytes(DataBuffer buffer) {
@@ -374,8 +376,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     }
     String path = url.getRawPath();
     if (url.getRawAuthority() != null || path == null || !path.startsWith("/") || path.startsWith("//")) {
-      throw new SalesforceException(FailureCause.UNTRUSTED_URL,
-          "request URL must be absolute or start with a single '/'", null, 1, null);
+      throw SalesforceException.of(FailureCause.UNTRUSTED_URL,
+          "request URL must be absolute or start with a single '/'");
     }
     // Resolution from parsed components (RFC 3986 5.2; the path is absolute): no string to build and parse again.
     return token.instanceUrl().resolve(url);
@@ -411,6 +413,11 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
       this.kind = kind;
       this.failure = failure;
     }
+  }
+
+  /** The one range rule for {@code freshRejectionLimit}, shared with {@link SalesforceClient.Builder}. */
+  static int checkFreshRejectionLimit(int limit) {
+    return Checks.inRange(limit, 1, 10, "freshRejectionLimit");
   }
 
   /** Builds a {@link SessionRecoveryFilter}; invalid values fail in {@link #build()}. */
@@ -517,9 +524,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
           || sessionReplayDeadline.compareTo(Duration.ofHours(1)) > 0) {
         throw new IllegalArgumentException("sessionReplayDeadline is out of range: " + sessionReplayDeadline);
       }
-      if (freshRejectionLimit < 1 || freshRejectionLimit > 10) {
-        throw new IllegalArgumentException("freshRejectionLimit is out of range: " + freshRejectionLimit);
-      }
+      checkFreshRejectionLimit(freshRejectionLimit);
       LOG.debug("session recovery filter: {}", recoveryPolicy);
       return new SessionRecoveryFilter(this);
     }

@@ -198,9 +198,9 @@ final class SharedRefresher implements Refresher {
    */
   private Mono<Refreshed> attempt(Grant presented, Attempt a, Lease lease, int attempt) {
     if (lease.lost) {
-      return Mono.error(new SalesforceException(FailureCause.TOKEN_STORE_UNAVAILABLE, "this process lost the "
-          + "shared refresh lease while refreshing; it does not present that refresh token again", null, attempt,
-          null));
+      return Mono.error(SalesforceException.of(FailureCause.TOKEN_STORE_UNAVAILABLE, "this process lost the "
+          + "shared refresh lease while refreshing; it does not present that refresh token again")
+          .withAttempts(attempt));
     }
     RecoveryPolicy once = a.policy.toBuilder().maxAttempts(1).build();
     return local.refresh(presented, a.reason, once, a.onFailure)
@@ -279,11 +279,11 @@ final class SharedRefresher implements Refresher {
             .then(Mono.defer(() -> coordinate(a)))
             .onErrorResume(StoreFailure.class, again -> withoutStore(a, again));
       }
-      return Mono.error(new SalesforceException(FailureCause.TOKEN_STORE_UNAVAILABLE, e.waitExpired
+      return Mono.error(SalesforceException.of(FailureCause.TOKEN_STORE_UNAVAILABLE, e.waitExpired
           ? "another process held the shared refresh lease too long; the refresh token may rotate, and refreshing "
               + "without the lease could revoke it"
           : "shared token store unavailable; the refresh token may rotate, and refreshing without the store "
-              + "could revoke it", null, 1, null));
+              + "could revoke it"));
     }
     Known k = known.get();
     Grant presented = withRefreshToken(a.grant, k.refreshToken);

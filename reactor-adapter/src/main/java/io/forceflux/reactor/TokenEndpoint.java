@@ -5,9 +5,9 @@ import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.auth.TokenRequest;
 import io.forceflux.core.auth.TokenResponse;
-import io.forceflux.core.auth.TokenResponses;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.internal.parse.TokenResponses;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -121,15 +121,15 @@ final class TokenEndpoint {
 
   static SalesforceException transport(Throwable e) {
     if (e instanceof DataBufferLimitException) {
-      return new SalesforceException(FailureCause.RESPONSE_TOO_LARGE,
-          "token response larger than " + MAX_BODY + " bytes", null, 1, null);
+      return SalesforceException.of(FailureCause.RESPONSE_TOO_LARGE,
+          "token response larger than " + MAX_BODY + " bytes");
     }
     String what = e instanceof TimeoutException ? "token request timed out"
         : e instanceof WebClientRequestException ? "token request failed: connection error"
         : "token request failed: " + e.getClass().getSimpleName();
     // The cause is kept for stack traces; WebClientRequestException messages name only method and URL,
     // and token URLs carry no secrets (they go in the body).
-    return new SalesforceException(FailureCause.TRANSPORT, what, null, 1, e);
+    return SalesforceException.wrapping(FailureCause.TRANSPORT, what, e);
   }
 
   /**

@@ -9,9 +9,9 @@ import io.forceflux.core.event.SessionEvent;
 import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
+import io.forceflux.testkit.FaultTarget;
 import io.forceflux.testkit.Phase;
 import io.forceflux.testkit.RedisServer;
-import io.forceflux.testkit.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ class LostTokenAnswerTests {
       AccessToken first = tokens.token().block(BOUND); // rotates RT0 -> RT1: rotation is now known
       org.resetStats();
 
-      org.faults().next(1, Target.TOKEN, Fault.connectionReset().withPhase(Phase.AFTER)); // RT1 -> RT2, answer lost
+      org.faults().next(1, FaultTarget.TOKEN, Fault.connectionReset().withPhase(Phase.AFTER)); // RT1 -> RT2, answer lost
       tokens.invalidate(first);
       SalesforceException e = failure(tokens);
       assertThat(e.failureCause()).isEqualTo(FailureCause.REFRESH_OUTCOME_UNKNOWN);
@@ -72,7 +72,7 @@ class LostTokenAnswerTests {
       OrgFixture f = new OrgFixture(org);
       // The org rotates RT0 and then holds its answer past the request timeout (the org counts the request only
       // once it answers, so the attempts are counted here from the token source's events).
-      org.faults().next(1, Target.TOKEN, Fault.latency(Duration.ofSeconds(5)).withPhase(Phase.AFTER));
+      org.faults().next(1, FaultTarget.TOKEN, Fault.latency(Duration.ofSeconds(5)).withPhase(Phase.AFTER));
       CachingTokenSource tokens = f.tokens().requestTimeout(Duration.ofSeconds(1)).build();
       SalesforceException e = failure(tokens);
       assertThat(e.failureCause()).isEqualTo(FailureCause.REFRESH_OUTCOME_UNKNOWN);
@@ -87,7 +87,7 @@ class LostTokenAnswerTests {
     try (FakeOrg org = org(false)) {
       OrgFixture f = new OrgFixture(org);
       CachingTokenSource tokens = f.tokens().refreshTokenRotation(RefreshTokenRotation.STATIC).build();
-      org.faults().next(1, Target.TOKEN, Fault.connectionReset().withPhase(Phase.AFTER));
+      org.faults().next(1, FaultTarget.TOKEN, Fault.connectionReset().withPhase(Phase.AFTER));
       assertThat(tokens.token().block(BOUND)).isNotNull();
       assertThat(org.stats().tokenRequests()).isEqualTo(2);
     }
@@ -101,7 +101,7 @@ class LostTokenAnswerTests {
       AccessToken first = tokens.token().block(BOUND);
       org.resetStats();
       // An answer Salesforce chose (a 503 before anything ran) is not in doubt: retried as before.
-      org.faults().next(1, Target.TOKEN, Fault.serverUnavailable());
+      org.faults().next(1, FaultTarget.TOKEN, Fault.serverUnavailable());
       tokens.invalidate(first);
       assertThat(tokens.token().block(BOUND)).isNotEqualTo(first);
       assertThat(org.stats().tokenRequests()).isEqualTo(2);
@@ -127,7 +127,7 @@ class LostTokenAnswerTests {
         assertThat(Flux.fromIterable(fleet).flatMap(r -> r.round(5)).reduce(0L, Long::sum).block(BOUND)).isZero();
         org.resetStats();
 
-        org.faults().next(1, Target.TOKEN, Fault.connectionReset().withPhase(Phase.AFTER));
+        org.faults().next(1, FaultTarget.TOKEN, Fault.connectionReset().withPhase(Phase.AFTER));
         org.expireAllSessions();
         long failed = Flux.fromIterable(fleet).flatMap(r -> r.round(10)).reduce(0L, Long::sum).block(BOUND);
         long failedAgain = Flux.fromIterable(fleet).flatMap(r -> r.round(10)).reduce(0L, Long::sum).block(BOUND);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.GrantType;
-import io.forceflux.core.auth.Origins;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.internal.Origins;
 import java.net.URI;
 import java.time.Instant;
 import net.jqwik.api.Arbitraries;

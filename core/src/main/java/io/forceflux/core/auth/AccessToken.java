@@ -1,5 +1,6 @@
 package io.forceflux.core.auth;
 
+import io.forceflux.core.internal.Origins;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package io.forceflux.core.auth;
 
+import io.forceflux.core.internal.Checks;
+import io.forceflux.core.internal.Origins;
 import java.net.URI;
 import java.time.Clock;
 
@@ -11,7 +13,7 @@ public final class ClientCredentialsGrant implements Grant {
 
   ClientCredentialsGrant(URI myDomainUrl, String clientId, Secret clientSecret) {
     this.myDomainUrl = Forms.checkHost(myDomainUrl, "myDomainUrl");
-    this.clientId = Forms.requireText(clientId, "clientId");
+    this.clientId = Checks.requireText(clientId, "clientId");
     this.clientSecret = clientSecret;
   }
 

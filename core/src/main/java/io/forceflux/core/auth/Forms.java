@@ -1,5 +1,6 @@
 package io.forceflux.core.auth;
 
+import io.forceflux.core.internal.Origins;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,14 +47,6 @@ final class Forms {
       throw new IllegalArgumentException(what + " must be an absolute http(s) URL: " + e.getMessage());
     }
     return url;
-  }
-
-  static String requireText(String value, String what) {
-    Objects.requireNonNull(value, what);
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(what + " must not be blank");
-    }
-    return value;
   }
 
   /** Salesforce usernames are case-insensitive: one user, one key whatever the spelling. */

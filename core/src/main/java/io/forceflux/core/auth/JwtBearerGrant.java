@@ -1,5 +1,7 @@
 package io.forceflux.core.auth;
 
+import io.forceflux.core.internal.Checks;
+import io.forceflux.core.internal.Origins;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -30,8 +32,8 @@ public final class JwtBearerGrant implements Grant {
 
   JwtBearerGrant(URI loginUrl, String clientId, String username, PrivateKey key, @Nullable String audience) {
     this.loginUrl = Forms.checkHost(loginUrl, "loginUrl");
-    this.clientId = Forms.requireText(clientId, "clientId");
-    this.username = Forms.requireText(username, "username");
+    this.clientId = Checks.requireText(clientId, "clientId");
+    this.username = Checks.requireText(username, "username");
     if (!"RSA".equals(key.getAlgorithm())) {
       throw new IllegalArgumentException("JWT bearer needs an RSA private key, got " + key.getAlgorithm());
     }

@@ -1,5 +1,7 @@
 package io.forceflux.core.auth;
 
+import io.forceflux.core.internal.Checks;
+import io.forceflux.core.internal.Origins;
 import java.net.URI;
 import java.time.Clock;
 
@@ -13,9 +15,9 @@ public final class PasswordGrant implements Grant {
 
   PasswordGrant(URI loginUrl, String clientId, Secret clientSecret, String username, Secret passwordAndToken) {
     this.loginUrl = Forms.checkHost(loginUrl, "loginUrl");
-    this.clientId = Forms.requireText(clientId, "clientId");
+    this.clientId = Checks.requireText(clientId, "clientId");
     this.clientSecret = clientSecret;
-    this.username = Forms.requireText(username, "username");
+    this.username = Checks.requireText(username, "username");
     this.passwordAndToken = passwordAndToken;
   }
 

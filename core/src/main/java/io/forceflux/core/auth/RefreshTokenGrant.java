@@ -1,5 +1,7 @@
 package io.forceflux.core.auth;
 
+import io.forceflux.core.internal.Checks;
+import io.forceflux.core.internal.Origins;
 import java.net.URI;
 import java.time.Clock;
 import org.jspecify.annotations.Nullable;
@@ -24,7 +26,7 @@ public final class RefreshTokenGrant implements Grant {
   private RefreshTokenGrant(
       URI loginUrl, String clientId, @Nullable Secret clientSecret, Secret refreshToken, String originalDigest) {
     this.loginUrl = Forms.checkHost(loginUrl, "loginUrl");
-    this.clientId = Forms.requireText(clientId, "clientId");
+    this.clientId = Checks.requireText(clientId, "clientId");
     this.clientSecret = clientSecret;
     this.refreshToken = refreshToken;
     this.originalDigest = originalDigest;

@@ -1,13 +1,15 @@
 package io.forceflux.core.auth;
 
+import io.forceflux.core.internal.ApiVersions;
+import io.forceflux.core.internal.Checks;
+import io.forceflux.core.internal.Origins;
+import io.forceflux.core.internal.Xml;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** SOAP {@code login()} against the partner endpoint; the session id is a bearer token for REST. */
 public final class SoapLoginGrant implements Grant {
-  private static final Pattern VERSION = Pattern.compile("\\d{2,3}\\.0");
 
   private final URI loginUrl;
   private final String username;
@@ -16,12 +18,9 @@ public final class SoapLoginGrant implements Grant {
 
   SoapLoginGrant(URI loginUrl, String username, Secret passwordAndToken, String apiVersion) {
     this.loginUrl = Forms.checkHost(loginUrl, "loginUrl");
-    this.username = Forms.requireText(username, "username");
+    this.username = Checks.requireText(username, "username");
     this.passwordAndToken = passwordAndToken;
-    if (!VERSION.matcher(apiVersion).matches()) {
-      throw new IllegalArgumentException("apiVersion must look like 67.0, got " + apiVersion);
-    }
-    this.apiVersion = apiVersion;
+    this.apiVersion = ApiVersions.requireValid(apiVersion);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.forceflux.core.auth;
 
+import io.forceflux.core.internal.Checks;
 import java.net.URI;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +27,7 @@ public record TokenRequest(URI uri, String contentType, Map<String, String> head
    * @param clientSecret null for a connected app that introspects without a secret
    */
   public static TokenRequest introspection(String clientId, @Nullable String clientSecret, AccessToken token) {
-    Forms.requireText(clientId, "clientId");
+    Checks.requireText(clientId, "clientId");
     return new TokenRequest(Forms.resolve(token.instanceUrl(), "/services/oauth2/introspect"), Forms.FORM,
         Forms.JSON, Forms.encode("token", token.value(), "token_type_hint", "access_token", "client_id", clientId,
             "client_secret", clientSecret));

@@ -1,5 +1,6 @@
 package io.forceflux.core.error;
 
+
 /**
  * Why a Salesforce call failed, with whether ForceFlux itself can recover (by refreshing or retrying)
  * and a runbook line that tells an operator what to do when it cannot.
@@ -135,6 +136,22 @@ public enum FailureCause {
   FailureCause(Remedy remedy, String runbook) {
     this.remedy = remedy;
     this.runbook = runbook;
+  }
+
+  /**
+   * The cause an error response of a REST, SOAP, Bulk or Composite call means. Pure and total: every error has a
+   * cause ({@link #UNKNOWN} when nothing else fits).
+   */
+  public static FailureCause ofApiError(SalesforceError error) {
+    return FailureClassifier.classifyApiError(error);
+  }
+
+  /**
+   * The cause an error response of the token endpoint ({@code /services/oauth2/token}) or SOAP {@code login()}
+   * means. Pure and total: every error has a cause.
+   */
+  public static FailureCause ofTokenError(SalesforceError error) {
+    return FailureClassifier.classifyTokenError(error);
   }
 
   /** Whether ForceFlux can recover by itself, by refreshing or retrying. */

@@ -2,12 +2,15 @@ package io.forceflux.core.error;
 
 import java.util.Locale;
 
-/** Maps a parsed error to its {@link FailureCause}. Pure and total: every input has a cause. */
-public final class FailureClassifier {
+/**
+ * Maps a parsed error to its {@link FailureCause}. Pure and total: every input has a cause. Reached through
+ * {@link FailureCause#ofApiError} and {@link FailureCause#ofTokenError}.
+ */
+final class FailureClassifier {
   private FailureClassifier() {}
 
   /** Classifies an error from {@code /services/oauth2/token} or SOAP {@code login()}. */
-  public static FailureCause classifyTokenError(SalesforceError error) {
+  static FailureCause classifyTokenError(SalesforceError error) {
     String code = error.errorCode();
     String description = error.message().toLowerCase(Locale.ROOT);
     if (error.format() == ErrorFormat.OAUTH) {
@@ -60,7 +63,7 @@ public final class FailureClassifier {
   }
 
   /** Classifies an error from a REST, SOAP or Bulk API call. */
-  public static FailureCause classifyApiError(SalesforceError error) {
+  static FailureCause classifyApiError(SalesforceError error) {
     String message = error.message().toLowerCase(Locale.ROOT);
     switch (error.errorCode()) {
       case "INVALID_SESSION_ID", "InvalidSessionId":

@@ -1,5 +1,6 @@
 package io.forceflux.core.error;
 
+import io.forceflux.core.internal.Redaction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,13 +17,18 @@ public class SalesforceException extends RuntimeException {
   private final String detail;
 
   /**
+   * For subclasses; everything else builds one with {@link #of(FailureCause, String)},
+   * {@link #of(FailureCause, String, SalesforceError)}, {@link #wrapping(FailureCause, String, Throwable)},
+   * {@link #ofApiError(SalesforceError, String)} or {@link #reclassifying(FailureCause, String, SalesforceException)},
+   * and {@link #withAttempts(int)} when there were retries.
+   *
    * @param failureCause the classified cause
    * @param detail a short, secret-free description of what happened
    * @param error the parsed error response, if there was one
    * @param attempts how many attempts were made (1 when there was no retry)
    * @param cause the underlying exception, if any (e.g. a transport error)
    */
-  public SalesforceException(
+  protected SalesforceException(
       FailureCause failureCause, String detail, @Nullable SalesforceError error, int attempts,
       @Nullable Throwable cause) {
     super(message(failureCause, detail, error, attempts), cause, true, true);
@@ -54,12 +60,69 @@ public class SalesforceException extends RuntimeException {
     return new SalesforceException(this);
   }
 
-  /** An exception for a parsed error response, classified as an API error. */
-  public static SalesforceException ofApiError(SalesforceError error) {
-    return new SalesforceException(FailureClassifier.classifyApiError(error), "API call failed", error, 1, null);
+  /**
+   * A failure without an error response from Salesforce (nothing was sent, or the response was not an error
+   * body), after one attempt.
+   *
+   * @param cause the classified cause
+   * @param detail a short, secret-free description of what happened (redacted again all the same)
+   */
+  public static SalesforceException of(FailureCause cause, String detail) {
+    return new SalesforceException(cause, detail, null, 1, null);
   }
 
-  /** An exception for a parsed token-endpoint error. */
+  /**
+   * A failure with the parsed error response that shows it, after one attempt.
+   *
+   * @param cause the classified cause
+   * @param detail a short, secret-free description of what happened (redacted again all the same)
+   * @param error the parsed error response, if there was one
+   */
+  public static SalesforceException of(FailureCause cause, String detail, @Nullable SalesforceError error) {
+    return new SalesforceException(cause, detail, error, 1, null);
+  }
+
+  /**
+   * A failure caused by another exception (a transport error, a parser's exception), after one attempt.
+   *
+   * @param cause the classified cause
+   * @param detail a short, secret-free description of what happened (redacted again all the same)
+   * @param throwable the underlying exception, kept as {@link #getCause()}
+   */
+  public static SalesforceException wrapping(FailureCause cause, String detail, Throwable throwable) {
+    return new SalesforceException(cause, detail, null, 1, throwable);
+  }
+
+  /**
+   * An earlier failure seen anew: a new cause and detail, keeping the earlier failure's error response and
+   * attempts, with the earlier failure as {@link #getCause()}. For a failure that means more in its context
+   * (a refused query cursor that cannot be resumed).
+   *
+   * @param cause the classified cause
+   * @param detail a short, secret-free description of what happened (redacted again all the same)
+   * @param earlier the failure that showed it
+   */
+  public static SalesforceException reclassifying(FailureCause cause, String detail, SalesforceException earlier) {
+    return new SalesforceException(cause, detail, earlier.error(), earlier.attempts(), earlier);
+  }
+
+  /** An exception for a parsed error response, classified as an API error, with the detail "API call failed". */
+  public static SalesforceException ofApiError(SalesforceError error) {
+    return ofApiError(error, "API call failed");
+  }
+
+  /**
+   * An exception for a parsed error response of a REST, Bulk or Composite call, classified as an API error
+   * ({@code INVALID_SESSION_ID} is {@link FailureCause#SESSION_EXPIRED}, a 503 is
+   * {@link FailureCause#SERVER_UNAVAILABLE}, ...).
+   *
+   * @param detail a short, secret-free description of the call, e.g. {@code "GET /sobjects/Account failed"}
+   */
+  public static SalesforceException ofApiError(SalesforceError error, String detail) {
+    return new SalesforceException(FailureClassifier.classifyApiError(error), detail, error, 1, null);
+  }
+
+  /** An exception for a parsed token-endpoint error, classified as a token error. */
   public static SalesforceException ofTokenError(SalesforceError error) {
     return new SalesforceException(
         FailureClassifier.classifyTokenError(error), "token request failed", error, 1, null);
@@ -78,6 +141,14 @@ public class SalesforceException extends RuntimeException {
   /** The classified cause. */
   public FailureCause failureCause() {
     return failureCause;
+  }
+
+  /**
+   * The short description of what happened, redacted: the message without the cause's name, the error
+   * response, the attempts and the runbook.
+   */
+  public String detail() {
+    return Redaction.redact(detail);
   }
 
   /** Whether ForceFlux could recover by itself (it gave up after {@link #attempts()}). */

@@ -1,5 +1,6 @@
 package io.forceflux.core.recovery;
 
+import io.forceflux.core.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
@@ -127,15 +128,9 @@ public final class RecoveryPolicy {
      * @throws IllegalArgumentException naming the option that is out of range
      */
     public RecoveryPolicy build() {
-      if (maxAttempts < 1 || maxAttempts > 100) {
-        throw new IllegalArgumentException("maxAttempts must be in 1..100, got " + maxAttempts);
-      }
-      if (initialBackoff.isNegative()) {
-        throw new IllegalArgumentException("initialBackoff must not be negative, got " + initialBackoff);
-      }
-      if (maxBackoff.isNegative() || maxBackoff.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("maxBackoff must be in 0..1h, got " + maxBackoff);
-      }
+      Checks.inRange(maxAttempts, 1, 100, "maxAttempts");
+      Checks.check(!initialBackoff.isNegative(), "initialBackoff", initialBackoff);
+      Checks.inRange(maxBackoff, Duration.ZERO, Duration.ofHours(1), "maxBackoff");
       if (initialBackoff.compareTo(maxBackoff) > 0) {
         throw new IllegalArgumentException(
             "initialBackoff (" + initialBackoff + ") must not exceed maxBackoff (" + maxBackoff + ")");

@@ -3,6 +3,7 @@ package io.forceflux.core.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.core.Fixtures;
+import io.forceflux.core.internal.parse.ErrorParser;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;

@@ -3,6 +3,7 @@ package io.forceflux.core.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.core.Fixtures;
+import io.forceflux.core.internal.parse.ErrorParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -149,5 +150,57 @@ class SalesforceExceptionTests {
     assertThat(LimitInfo.parse("per-app-api-usage=17/250(appName=x)")).isEmpty();
     assertThat(LimitInfo.parse("api-usage=abc/100")).isEmpty();
     assertThat(LimitInfo.parse(null)).isEmpty();
+  }
+
+  @Test
+  void theNamedFactoriesBuildTheMessageTheConstructorDoes() {
+    SalesforceError error = fixture("rest-401-invalid-session-id.json");
+    IOException io = new IOException("reset");
+
+    assertThat(SalesforceException.of(FailureCause.TRANSPORT, "gave up").getMessage())
+        .isEqualTo(new SalesforceException(FailureCause.TRANSPORT, "gave up", null, 1, null).getMessage());
+    assertThat(SalesforceException.of(FailureCause.SESSION_EXPIRED, "rejected", error).getMessage())
+        .isEqualTo(new SalesforceException(FailureCause.SESSION_EXPIRED, "rejected", error, 1, null).getMessage());
+    SalesforceException wrapped = SalesforceException.wrapping(FailureCause.TRANSPORT, "connection failed", io);
+    assertThat(wrapped.getCause()).isSameAs(io);
+    assertThat(wrapped.error()).isNull();
+    assertThat(wrapped.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void classifiesAnApiErrorWithTheDetailGiven() {
+    SalesforceError error = fixture("rest-401-invalid-session-id.json");
+
+    SalesforceException e = SalesforceException.ofApiError(error, "GET /x failed");
+
+    assertThat(e.failureCause()).isEqualTo(FailureCause.SESSION_EXPIRED);
+    assertThat(e.failureCause()).isEqualTo(FailureCause.ofApiError(error));
+    assertThat(e.detail()).isEqualTo("GET /x failed");
+    assertThat(e.getMessage()).startsWith("SESSION_EXPIRED: GET /x failed [");
+  }
+
+  @Test
+  void aReclassifiedFailureKeepsTheEarlierErrorAndAttempts() {
+    SalesforceException earlier =
+        SalesforceException.ofApiError(fixture("rest-401-invalid-session-id.json")).withAttempts(3);
+
+    SalesforceException e =
+        SalesforceException.reclassifying(FailureCause.QUERY_LOCATOR_INVALID, "cursor lost", earlier);
+
+    assertThat(e.failureCause()).isEqualTo(FailureCause.QUERY_LOCATOR_INVALID);
+    assertThat(e.error()).isSameAs(earlier.error());
+    assertThat(e.attempts()).isEqualTo(3);
+    assertThat(e.getCause()).isSameAs(earlier);
+  }
+
+  @Test
+  void theDetailIsTheDescriptionAloneAndRedacted() {
+    SalesforceException e = SalesforceException.of(FailureCause.UNKNOWN,
+        "sent Authorization: Bearer " + SESSION_ID + " and gave up", fixture("rest-401-invalid-session-id.json"));
+
+    assertThat(e.detail()).startsWith("sent Authorization: Bearer ").endsWith(" and gave up")
+        .doesNotContain(SESSION_ID).doesNotContain("verylongtokenvalue")
+        .doesNotContain("Runbook").doesNotContain("INVALID_SESSION_ID").doesNotContain("attempt");
+    assertThat(e.getMessage()).contains(e.detail());
   }
 }

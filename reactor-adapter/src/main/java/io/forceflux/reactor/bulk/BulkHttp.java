@@ -1,10 +1,9 @@
 package io.forceflux.reactor.bulk;
 
-import io.forceflux.core.error.ErrorParser;
 import io.forceflux.core.error.FailureCause;
-import io.forceflux.core.error.FailureClassifier;
 import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.internal.parse.ErrorParser;
 import io.forceflux.reactor.SessionRecoveryFilter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,25 +142,25 @@ final class BulkHttp {
   }
 
   static SalesforceException apiError(SalesforceError error, String what) {
-    return new SalesforceException(FailureClassifier.classifyApiError(error), what + " failed", error, 1, null);
+    return SalesforceException.ofApiError(error, what + " failed");
   }
 
   static SalesforceException malformed(String what) {
-    return new SalesforceException(FailureCause.MALFORMED_RESPONSE, what, null, 1, null);
+    return SalesforceException.of(FailureCause.MALFORMED_RESPONSE, what);
   }
 
   private SalesforceException failure(Throwable e, String what) {
     if (e instanceof DataBufferLimitException) {
-      return new SalesforceException(FailureCause.RESPONSE_TOO_LARGE,
-          what + ": response larger than " + maxPageBytes + " bytes (maxPageBytes)", null, 1, null);
+      return SalesforceException.of(FailureCause.RESPONSE_TOO_LARGE,
+          what + ": response larger than " + maxPageBytes + " bytes (maxPageBytes)");
     }
     if (e instanceof JacksonException && !(e.getCause() instanceof IOException)) {
-      return new SalesforceException(FailureCause.MALFORMED_RESPONSE, what + ": the CSV could not be parsed ("
-          + e.getClass().getSimpleName() + ")", null, 1, null);
+      return SalesforceException.of(FailureCause.MALFORMED_RESPONSE, what + ": the CSV could not be parsed ("
+          + e.getClass().getSimpleName() + ")");
     }
-    return new SalesforceException(FailureCause.TRANSPORT,
+    return SalesforceException.wrapping(FailureCause.TRANSPORT,
         what + ": connection failed or closed before the response was complete (" + e.getClass().getSimpleName()
-            + ")", null, 1, e);
+            + ")", e);
   }
 
   static boolean isTransport(Throwable e) {

@@ -2,9 +2,9 @@ package io.forceflux.reactor.bulk;
 
 import io.forceflux.core.error.ErrorFormat;
 import io.forceflux.core.error.FailureCause;
-import io.forceflux.core.error.Redaction;
 import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.internal.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,8 +162,8 @@ final class DefaultBulkClient implements BulkClient {
           String next = page.locator();
           if (next == null || (!next.equals(NULL_LOCATOR) && !LOCATOR.matcher(next).matches())) {
             sink.error(next == null ? BulkHttp.malformed(what + " has no Sforce-Locator header")
-                : new SalesforceException(FailureCause.UNTRUSTED_URL, what + ": Sforce-Locator is not a locator "
-                    + "token (refused, never requested): " + Redaction.snippet(next, 80), null, 1, null));
+                : SalesforceException.of(FailureCause.UNTRUSTED_URL, what + ": Sforce-Locator is not a locator "
+                    + "token (refused, never requested): " + Redaction.snippet(next, 80)));
             return;
           }
           long declared;
@@ -175,9 +175,9 @@ final class DefaultBulkClient implements BulkClient {
           }
           long lines = CsvRows.completeRows(page.body());
           if (lines < 1 || lines - 1 != declared) {
-            sink.error(new SalesforceException(FailureCause.MALFORMED_RESPONSE, what + " is truncated or malformed: "
+            sink.error(SalesforceException.of(FailureCause.MALFORMED_RESPONSE, what + " is truncated or malformed: "
                 + (lines < 0 ? "it does not end with a complete row" : (lines - 1) + " rows where Sforce-NumberOfRecords "
-                + "says " + declared), null, 1, null));
+                + "says " + declared)));
             return;
           }
           sink.next(new ParsedPage(page.body(), declared, next.equals(NULL_LOCATOR) ? null : next));

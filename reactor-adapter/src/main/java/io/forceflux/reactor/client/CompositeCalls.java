@@ -142,7 +142,7 @@ final class CompositeCalls {
     }
     if (root == null || !root.isObject() || !root.path("results").isArray()) {
       if (status == 400) {
-        throw Rest.apiError(io.forceflux.core.error.ErrorParser.parse(status, "application/json", body), what);
+        throw Rest.apiError(io.forceflux.core.internal.parse.ErrorParser.parse(status, "application/json", body), what);
       }
       throw malformed("the sObject Tree response has no results");
     }
@@ -171,6 +171,6 @@ final class CompositeCalls {
   }
 
   private static SalesforceException malformed(String what) {
-    return new SalesforceException(FailureCause.MALFORMED_RESPONSE, what, null, 1, null);
+    return SalesforceException.of(FailureCause.MALFORMED_RESPONSE, what);
   }
 }

@@ -604,8 +604,8 @@ public final class DefaultSalesforceClient implements SalesforceClient {
 
   private static List<SaveResult> saveResults(JsonNode root, int expected, boolean createdOnSuccess) {
     if (!(root instanceof ArrayNode array) || array.size() != expected) {
-      throw new SalesforceException(FailureCause.MALFORMED_RESPONSE, "the sObject Collections response does not "
-          + "hold one result per record (" + expected + " sent)", null, 1, null);
+      throw SalesforceException.of(FailureCause.MALFORMED_RESPONSE, "the sObject Collections response does not "
+          + "hold one result per record (" + expected + " sent)");
     }
     List<SaveResult> results = new ArrayList<>(expected);
     for (JsonNode node : array) {

@@ -101,9 +101,9 @@ final class Page {
         throw malformed("the query response has content after its end");
       }
     } catch (JacksonException e) {
-      throw new SalesforceException(FailureCause.MALFORMED_RESPONSE,
+      throw SalesforceException.of(FailureCause.MALFORMED_RESPONSE,
           "the query response is not complete, well-formed JSON (" + e.getClass().getSimpleName() + " in "
-              + body.length + " bytes)", null, 1, null);
+              + body.length + " bytes)");
     }
     if (done == null || count < 0) {
       throw malformed("the query response lacks \"done\" or \"records\"");
@@ -231,9 +231,9 @@ final class Page {
       int failed = taken + 1;
       close();
       // The message may quote field values: keep it out of ours, the type is enough to act on.
-      throw new SalesforceException(FailureCause.MALFORMED_RESPONSE, "record " + failed + " of a page could "
+      throw SalesforceException.of(FailureCause.MALFORMED_RESPONSE, "record " + failed + " of a page could "
           + "not be decoded as " + reader.getValueType().getRawClass().getSimpleName() + " ("
-          + e.getClass().getSimpleName() + ")", null, 1, null);
+          + e.getClass().getSimpleName() + ")");
     }
   }
 

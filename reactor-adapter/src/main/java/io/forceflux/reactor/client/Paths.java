@@ -1,8 +1,9 @@
 package io.forceflux.reactor.client;
 
 import io.forceflux.core.error.FailureCause;
-import io.forceflux.core.error.Redaction;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.internal.ApiVersions;
+import io.forceflux.core.internal.Redaction;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ final class Paths {
   static final String DATA = "/services/data/";
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9]{15}([A-Za-z0-9]{3})?");
-  private static final Pattern VERSION = Pattern.compile("\\d{1,3}\\.\\d");
 
   private Paths() {}
 
@@ -81,8 +81,8 @@ final class Paths {
 
   /** Refuses an untrusted server-provided URL; the message shows a redacted, shortened copy. */
   static SalesforceException untrusted(String what, String url) {
-    return new SalesforceException(FailureCause.UNTRUSTED_URL, what + " is not a host-relative path under "
-        + DATA + " (refused, never requested): " + Redaction.snippet(url, 120), null, 1, null);
+    return SalesforceException.of(FailureCause.UNTRUSTED_URL, what + " is not a host-relative path under "
+        + DATA + " (refused, never requested): " + Redaction.snippet(url, 120));
   }
 
   private static final Pattern APEX_PATH = Pattern.compile("[A-Za-z0-9_~.-]+(/[A-Za-z0-9_~.-]+)*/?"
@@ -122,15 +122,11 @@ final class Paths {
   }
 
   static String checkVersion(String version) {
-    Objects.requireNonNull(version, "apiVersion");
-    if (!VERSION.matcher(version).matches()) {
-      throw new IllegalArgumentException("apiVersion must look like 67.0: " + Redaction.snippet(version, 20));
-    }
-    return version;
+    return ApiVersions.requireValid(version);
   }
 
   static boolean isVersion(String version) {
-    return VERSION.matcher(version).matches();
+    return ApiVersions.isValid(version);
   }
 
   /** Percent-encodes one path segment (everything but RFC 3986 unreserved characters). */

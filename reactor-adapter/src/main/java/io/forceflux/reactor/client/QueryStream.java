@@ -286,19 +286,20 @@ final class QueryStream<T> extends Flux<T> {
     /** Restarts a resumable query (sets {@link #next}, returns null) or explains why not. */
     private @Nullable SalesforceException cursorLost(PageRequest request, SalesforceException refused) {
       if (keyset == null) {
-        return new SalesforceException(FailureCause.QUERY_LOCATOR_INVALID, "the query cursor was refused after "
-            + received + " records and this query is not resumable: build it with Query.of(soql).resumable(true) "
-            + "(ordered by Id) to continue after the last record received", refused.error(), refused.attempts(),
+        return SalesforceException.reclassifying(FailureCause.QUERY_LOCATOR_INVALID,
+            "the query cursor was refused after " + received + " records and this query is not resumable: build it "
+                + "with Query.of(soql).resumable(true) (ordered by Id) to continue after the last record received",
             refused);
       }
       if (++stalledRestarts > MAX_STALLED_RESTARTS) {
-        return new SalesforceException(FailureCause.QUERY_LOCATOR_INVALID, "the query cursor was refused "
-            + MAX_STALLED_RESTARTS + " times in a row right after resuming, with no record in between",
-            refused.error(), refused.attempts(), refused);
+        return SalesforceException.reclassifying(FailureCause.QUERY_LOCATOR_INVALID,
+            "the query cursor was refused " + MAX_STALLED_RESTARTS
+                + " times in a row right after resuming, with no record in between",
+            refused);
       }
       if (received > 0 && lastId == null) {
-        return new SalesforceException(FailureCause.QUERY_LOCATOR_INVALID, "the query cursor was refused and the "
-            + "query cannot resume: the last record received carries no Id", refused.error(), refused.attempts(),
+        return SalesforceException.reclassifying(FailureCause.QUERY_LOCATOR_INVALID,
+            "the query cursor was refused and the query cannot resume: the last record received carries no Id",
             refused);
       }
       String soql;

@@ -1,10 +1,9 @@
 package io.forceflux.reactor.client;
 
-import io.forceflux.core.error.ErrorParser;
 import io.forceflux.core.error.FailureCause;
-import io.forceflux.core.error.FailureClassifier;
 import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.internal.parse.ErrorParser;
 import io.forceflux.reactor.SessionRecoveryFilter;
 import java.net.URI;
 import java.util.List;
@@ -98,22 +97,23 @@ final class Rest {
   }
 
   static SalesforceException apiError(SalesforceError error, String what) {
-    return new SalesforceException(FailureClassifier.classifyApiError(error), what + " failed", error, 1, null);
+    return SalesforceException.ofApiError(error, what + " failed");
   }
 
   static SalesforceException malformed(String what, @Nullable Throwable cause) {
-    return new SalesforceException(FailureCause.MALFORMED_RESPONSE, what, null, 1, cause);
+    return cause == null ? SalesforceException.of(FailureCause.MALFORMED_RESPONSE, what)
+        : SalesforceException.wrapping(FailureCause.MALFORMED_RESPONSE, what, cause);
   }
 
   private SalesforceException failure(Throwable e, String what) {
     if (e instanceof DataBufferLimitException) {
-      return new SalesforceException(FailureCause.RESPONSE_TOO_LARGE,
-          what + ": response larger than " + maxBodyBytes + " bytes (maxPageBytes)", null, 1, null);
+      return SalesforceException.of(FailureCause.RESPONSE_TOO_LARGE,
+          what + ": response larger than " + maxBodyBytes + " bytes (maxPageBytes)");
     }
     // Reactor Netty's PrematureCloseException, resets, timeouts while the body streams in.
-    return new SalesforceException(FailureCause.TRANSPORT,
+    return SalesforceException.wrapping(FailureCause.TRANSPORT,
         what + ": connection failed or closed before the response was complete (" + e.getClass().getSimpleName()
-            + ")", null, 1, e);
+            + ")", e);
   }
 
   private static byte[] bytes(DataBuffer buffer) {

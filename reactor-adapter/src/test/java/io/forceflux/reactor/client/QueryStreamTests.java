@@ -2,9 +2,9 @@ package io.forceflux.reactor.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forceflux.core.error.ErrorParser;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.internal.parse.ErrorParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -194,7 +194,7 @@ class QueryStreamTests {
   @Test
   void anErrorComesAfterTheRecordsReceivedBeforeIt() {
     Server server = new Server(100, 10);
-    server.failNextPagesWith = new SalesforceException(FailureCause.TRANSPORT, "reset", null, 1, null);
+    server.failNextPagesWith = SalesforceException.of(FailureCause.TRANSPORT, "reset");
 
     StepVerifier.create(stream(server, 1, null))
         .expectNextCount(10)

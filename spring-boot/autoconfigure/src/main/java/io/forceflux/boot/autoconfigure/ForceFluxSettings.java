@@ -3,6 +3,7 @@ package io.forceflux.boot.autoconfigure;
 import io.forceflux.boot.autoconfigure.ForceFluxProperties.GrantType;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.core.internal.ApiVersions;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import java.io.IOException;
 import java.net.URI;
@@ -49,7 +50,7 @@ final class ForceFluxSettings {
           "Set forceflux.session-timeout to the org's session timeout (Setup > Session Settings), e.g. 2h, or remove it.");
     }
     this.apiVersion = p.getApiVersion();
-    if (apiVersion != null && !apiVersion.matches("\\d{1,3}\\.\\d")) {
+    if (apiVersion != null && !ApiVersions.isValid(apiVersion)) {
       throw invalid("api-version", "must look like 66.0", "Set forceflux.api-version to a version such as 66.0, or "
           + "remove it to use the newest the instance lists.");
     }

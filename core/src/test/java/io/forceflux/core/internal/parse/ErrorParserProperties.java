@@ -1,8 +1,11 @@
-package io.forceflux.core.error;
+package io.forceflux.core.internal.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forceflux.core.auth.Origins;
+import io.forceflux.core.error.ErrorFormat;
+import io.forceflux.core.error.SalesforceError;
+import io.forceflux.core.internal.Origins;
+import io.forceflux.core.internal.Redaction;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

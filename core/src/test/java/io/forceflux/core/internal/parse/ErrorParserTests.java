@@ -1,4 +1,4 @@
-package io.forceflux.core.error;
+package io.forceflux.core.internal.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.forceflux.core.Fixtures;
+import io.forceflux.core.error.ErrorFormat;
+import io.forceflux.core.error.SalesforceError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

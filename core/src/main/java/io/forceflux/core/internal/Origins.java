@@ -1,4 +1,4 @@
-package io.forceflux.core.auth;
+package io.forceflux.core.internal;
 
 import java.net.URI;
 import java.util.Locale;

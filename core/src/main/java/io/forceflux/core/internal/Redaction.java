@@ -1,4 +1,4 @@
-package io.forceflux.core.error;
+package io.forceflux.core.internal;
 
 import java.util.regex.Pattern;
 

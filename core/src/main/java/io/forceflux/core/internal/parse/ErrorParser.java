@@ -1,6 +1,9 @@
-package io.forceflux.core.error;
+package io.forceflux.core.internal.parse;
 
-import io.forceflux.core.auth.Xml;
+import io.forceflux.core.error.ErrorFormat;
+import io.forceflux.core.error.SalesforceError;
+import io.forceflux.core.internal.Redaction;
+import io.forceflux.core.internal.Xml;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,15 @@
-package io.forceflux.core.auth;
+package io.forceflux.core.internal.parse;
 
-import io.forceflux.core.error.ErrorParser;
+import io.forceflux.core.auth.AccessToken;
+import io.forceflux.core.auth.GrantType;
+import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.core.auth.Secret;
+import io.forceflux.core.auth.TokenResponse;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.core.internal.Origins;
+import io.forceflux.core.internal.Xml;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +95,7 @@ public final class TokenResponses {
       throw malformed(status, contentType, body, "SOAP login response has no sessionId or serverUrl");
     }
     if ("true".equals(Xml.text(doc, "passwordExpired"))) {
-      throw new SalesforceException(FailureCause.EXPIRED_PASSWORD, "SOAP login: password expired", null, 1, null);
+      throw SalesforceException.of(FailureCause.EXPIRED_PASSWORD, "SOAP login: password expired");
     }
     URI instance = trusted(serverUrl.strip(), policy);
     AccessToken token = AccessToken.of(sessionId.strip(), instance, receivedAt, GrantType.SOAP_LOGIN);
@@ -118,13 +124,13 @@ public final class TokenResponses {
     try {
       uri = URI.create(url.strip());
     } catch (IllegalArgumentException e) {
-      throw new SalesforceException(FailureCause.UNTRUSTED_URL, "instance_url is not a URL", null, 1, null);
+      throw SalesforceException.of(FailureCause.UNTRUSTED_URL, "instance_url is not a URL");
     }
     if (!policy.allows(uri)) {
       String origin = describe(uri);
-      throw new SalesforceException(FailureCause.UNTRUSTED_URL, "instance_url " + origin + " is not trusted by "
+      throw SalesforceException.of(FailureCause.UNTRUSTED_URL, "instance_url " + origin + " is not trusted by "
           + policy + "; if that origin is really yours (a fake org, a proxy), allow it on the builder: "
-          + ".instanceUrlPolicy(InstanceUrlPolicy.allowing(\"" + origin + "\"))", null, 1, null);
+          + ".instanceUrlPolicy(InstanceUrlPolicy.allowing(\"" + origin + "\"))");
     }
     return uri;
   }
@@ -164,6 +170,6 @@ public final class TokenResponses {
     SalesforceError parsed = ErrorParser.parse(status, contentType, body);
     // A 200 from the token endpoint may carry secrets in fields we could not read: keep no snippet.
     SalesforceError error = new SalesforceError(status, parsed.format(), parsed.errorCode(), what, List.of(), "");
-    return new SalesforceException(FailureCause.MALFORMED_RESPONSE, what, error, 1, null);
+    return SalesforceException.of(FailureCause.MALFORMED_RESPONSE, what, error);
   }
 }

@@ -1,10 +1,14 @@
-package io.forceflux.core.auth;
+package io.forceflux.core.internal.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.forceflux.core.Fixtures;
+import io.forceflux.core.auth.AccessToken;
+import io.forceflux.core.auth.GrantType;
+import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.core.auth.TokenResponse;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import java.net.URI;
