@@ -95,6 +95,9 @@ final class RestEndpoint {
       FakeOrg.LOG.warn("FakeOrg REST handler failed for {} {}", r.method, r.path, e);
       reply = Reply.json(500, Fault.UNKNOWN_EXCEPTION_BODY);
     }
+    if (reply.status == 304) {
+      counters.notModified.increment();
+    }
     return reply.header("Sforce-Limit-Info", org.limitInfo()).markExecuted();
   }
 
