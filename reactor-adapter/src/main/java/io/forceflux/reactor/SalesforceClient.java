@@ -9,6 +9,7 @@ import io.forceflux.reactor.bulk.BulkOptions;
 import io.forceflux.reactor.client.ApiVersion;
 import io.forceflux.reactor.client.DefaultSalesforceClient;
 import io.forceflux.reactor.client.Limits;
+import io.forceflux.reactor.client.ParameterizedSearch;
 import io.forceflux.reactor.client.Query;
 import io.forceflux.reactor.client.SaveResult;
 import io.forceflux.reactor.client.UpsertResult;
@@ -279,6 +280,13 @@ public interface SalesforceClient {
    * {@code FIND {Acme} IN NAME FIELDS RETURNING Account(Id, Name)}, bound to {@code type} like query records.
    */
   <T> Flux<T> search(String sosl, Class<T> type);
+
+  /**
+   * The records a parameterised search finds ({@code POST /parameterizedSearch}): a search string with the types,
+   * fields and limits as parameters instead of a SOSL statement, bound to {@code type} like {@link #search(String,
+   * Class)}. One API call.
+   */
+  <T> Flux<T> search(ParameterizedSearch search, Class<T> type);
 
   /**
    * Calls an Apex REST resource ({@code /services/apexrest/{path}}) with {@code body} serialised as JSON (none if

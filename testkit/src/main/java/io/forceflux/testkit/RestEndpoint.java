@@ -40,6 +40,7 @@ final class RestEndpoint {
   private final BulkJobs bulk;
   private final FakeComposite composite;
   private final FakeDescribe describe;
+  private final FakeSearch search;
   final FakeApexRest apex = new FakeApexRest();
 
   RestEndpoint(FakeOrg org, AuthState auth, DataStore data, Counters counters) {
@@ -50,6 +51,7 @@ final class RestEndpoint {
     this.bulk = new BulkJobs(org, auth, data, counters);
     this.composite = new FakeComposite(this, org, data);
     this.describe = new FakeDescribe(data, org.clock());
+    this.search = new FakeSearch(data);
   }
 
   FakeComposite composite() {
@@ -183,6 +185,9 @@ final class RestEndpoint {
       }
       case "search" -> {
         return r.method.equals("GET") ? describe.search(r, v) : methodNotAllowed(r, "GET");
+      }
+      case "parameterizedSearch" -> {
+        return rest.size() == 1 ? search.handle(r, v) : Reply.json(404, NOT_FOUND_BODY);
       }
       case "composite" -> {
         if (rest.size() == 2 && rest.get(1).equals("sobjects")
