@@ -2,6 +2,7 @@ package io.forceflux.reactor;
 
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.core.error.LimitInfo;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.reactor.bulk.BulkClient;
@@ -565,8 +566,14 @@ public interface SalesforceClient {
       // Composite answer refused for a dead session, with nothing executed, into the 401 it recovers from.
       web.filter(filter);
       web.filter(new CompositeSessionFilter(maxPageBytes));
-      return DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize, maxPageBytes, scheduler,
-          describeCacheTtl);
+      SalesforceClient client = DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize,
+          maxPageBytes, scheduler, describeCacheTtl);
+      if (governor != null) {
+        // One GET /limits before the governor's first request (the first client of a shared governor sets it).
+        governor.seedWith(client.limits().map(l -> new LimitInfo(l.dailyApiRequests().used(),
+            l.dailyApiRequests().max())));
+      }
+      return client;
     }
 
     /** The connection pool of clients built without an {@code HttpClient}; created on first use. */

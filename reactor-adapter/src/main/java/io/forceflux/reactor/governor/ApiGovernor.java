@@ -26,8 +26,9 @@ import reactor.util.context.ContextView;
  *       view is an upper bound on what the org will have counted once the calls in flight finish: calls are
  *       refused (fail fast with {@link ApiLimitException}, reason {@code DAILY_RESERVE}, nothing sent) once
  *       spending one more would enter the reserve, {@code ceil(M × reserve)} calls. A call wrapped with
- *       {@link #critical(Mono)} may spend the reserve, never more than {@code M}. Until the first response says
- *       what {@code M} is, calls pass (at most {@link Builder#maxInFlight(int)} of them are in flight).
+ *       {@link #critical(Mono)} may spend the reserve, never more than {@code M}. The view is seeded by one
+ *       {@code GET /limits} before the first request ({@link #seedWith(Mono)}); without a seed, until the first
+ *       response says what {@code M} is, calls pass (at most {@link Builder#maxInFlight(int)} of them in flight).
  *   <li><b>In flight.</b> At most {@link Builder#maxInFlight(int)} requests are in flight at once; the others wait
  *       in FIFO order (backpressure, no thread blocked) for up to {@link Builder#maxWait(Duration)}, then fail with
  *       {@link ApiLimitException}, reason {@code IN_FLIGHT_WAIT}, nothing sent.
@@ -46,11 +47,16 @@ import reactor.util.context.ContextView;
 public final class ApiGovernor {
   private static final String CRITICAL = ApiGovernor.class.getName() + ".critical";
   private static final String COST = ApiGovernor.class.getName() + ".cost";
+  private static final String SEED = ApiGovernor.class.getName() + ".seed";
 
   private final double reserve;
   private final Duration maxWait;
   private final Scheduler scheduler;
   private final InFlightLimiter limiter;
+  private final boolean seedOnStart;
+  /** The one seeding call, shared by every request that arrives before the view is known; empty without one. */
+  private volatile Mono<Void> seed = Mono.empty();
+  private volatile boolean seedSet;
   /** An upper bound on the org's usage once the calls in flight are answered. */
   private final AtomicLong spent = new AtomicLong();
   private final AtomicLong windowMax = new AtomicLong();
@@ -62,6 +68,7 @@ public final class ApiGovernor {
     this.maxWait = b.maxWait;
     this.scheduler = b.scheduler;
     this.limiter = new InFlightLimiter(b.maxInFlight);
+    this.seedOnStart = b.seedOnStart;
   }
 
   /** A builder with every option at its default. */
@@ -107,13 +114,50 @@ public final class ApiGovernor {
     return refused.get();
   }
 
+  /**
+   * The call that seeds the view before the first request, when {@link Builder#seedOnStart(boolean)} is on (the
+   * default): {@code SalesforceClient.Builder} sets it to {@code GET /limits} ({@code DailyApiRequests}) through
+   * the client it builds. Only the first call of this method counts; later ones (other clients of the same
+   * credential) are ignored.
+   *
+   * <p>The first request made through the governor starts the seed; requests arriving meanwhile wait for it
+   * (without holding an in-flight slot, at most {@link Builder#maxWait(Duration)}). The seed is one API call and may
+   * spend the reserve (it is how the governor learns the reserve is reached). If it fails or times out, requests go
+   * on as if there were no seed, and the view comes from the responses' {@code Sforce-Limit-Info}; it is not tried
+   * again.
+   */
+  public void seedWith(Mono<LimitInfo> limits) {
+    Objects.requireNonNull(limits, "limits");
+    synchronized (this) {
+      if (seedSet || !seedOnStart) {
+        return;
+      }
+      seedSet = true;
+      seed = limits
+          .contextWrite(ctx -> ctx.put(SEED, Boolean.TRUE).put(CRITICAL, Boolean.TRUE))
+          .doOnNext(this::raise)
+          .timeout(maxWait, scheduler)
+          .then()
+          .onErrorResume(e -> Mono.empty())
+          .cache();
+    }
+  }
+
   /** The filter to put on a WebClient outside the session filter ({@code SalesforceClient.Builder} does it). */
   public ExchangeFilterFunction filter() {
     return this::exchange;
   }
 
   private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next) {
-    return Mono.deferContextual(ctx -> Mono.usingWhen(
+    return Mono.deferContextual(ctx -> {
+      Mono<ClientResponse> governed = Mono.defer(() -> governed(ctx, request, next));
+      // Wait for the seed unless the view is known or this is the seed itself (which would wait for itself).
+      return max >= 0 || ctx.hasKey(SEED) ? governed : seed.then(governed);
+    });
+  }
+
+  private Mono<ClientResponse> governed(ContextView ctx, ClientRequest request, ExchangeFunction next) {
+    return Mono.usingWhen(
         limiter.acquire(maxWait, scheduler, this::view).doOnError(e -> refused.incrementAndGet()),
         slot -> spend(ctx).then(next.exchange(request))
             .doOnNext(this::observe)
@@ -125,7 +169,7 @@ public final class ApiGovernor {
             }),
         slot -> Mono.fromRunnable(slot::release),
         (slot, e) -> Mono.fromRunnable(slot::release),
-        slot -> Mono.fromRunnable(slot::release)));
+        slot -> Mono.fromRunnable(slot::release));
   }
 
   private @Nullable LimitInfo view() {
@@ -173,6 +217,16 @@ public final class ApiGovernor {
   }
 
   /**
+   * Takes a report that may be older than the calls in flight (the seed's body, read after its slot was freed): it
+   * may raise the view, never re-base it.
+   */
+  private void raise(LimitInfo info) {
+    max = info.max();
+    long reported = windowMax.accumulateAndGet(info.used(), Math::max);
+    spent.accumulateAndGet(reported, Math::max);
+  }
+
+  /**
    * Options for an {@link ApiGovernor}; invalid values fail in the setter.
    */
   public static final class Builder {
@@ -180,8 +234,20 @@ public final class ApiGovernor {
     private int maxInFlight = 20;
     private Duration maxWait = Duration.ofSeconds(30);
     private Scheduler scheduler = Schedulers.parallel();
+    private boolean seedOnStart = true;
 
     private Builder() {}
+
+    /**
+     * Whether the first request waits for one {@code GET /limits} that tells the governor the org's usage (see
+     * {@link ApiGovernor#seedWith(Mono)}). Default true: a process that starts with its org already in the reserve
+     * refuses its first ordinary call instead of sending up to {@link #maxInFlight(int)} of them. Off, the view
+     * starts with the first response and no call is spent on it.
+     */
+    public Builder seedOnStart(boolean seedOnStart) {
+      this.seedOnStart = seedOnStart;
+      return this;
+    }
 
     /**
      * The fraction of the daily allowance kept for {@linkplain #critical(Mono) critical} calls: 0.05 stops
