@@ -146,7 +146,8 @@ public final class ApiGovernor {
       }
       seedSet = true;
       seed = limits
-          .contextWrite(ctx -> ctx.put(SEED, Boolean.TRUE).put(CRITICAL, Boolean.TRUE))
+          // The seed runs in the first request's context: a cost it carries is not the seed's.
+          .contextWrite(ctx -> ctx.delete(COST).put(SEED, Boolean.TRUE).put(CRITICAL, Boolean.TRUE))
           .doOnNext(this::raise)
           .timeout(maxWait, scheduler)
           .then()
