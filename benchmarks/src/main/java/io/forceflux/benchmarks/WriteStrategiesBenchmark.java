@@ -2,11 +2,15 @@ package io.forceflux.benchmarks;
 
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.bulk.BulkOptions;
+import io.forceflux.reactor.bulk.Ingest;
+import io.forceflux.reactor.bulk.IngestResult;
 import io.forceflux.reactor.client.SaveResult;
 import io.forceflux.reactor.composite.CompositeRequest;
 import io.forceflux.reactor.composite.CompositeResult;
 import io.forceflux.reactor.composite.SubrequestResult;
 import io.forceflux.testkit.FakeOrg;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,18 +37,20 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * 10,000 Account creates, or 10,000 updates, done four ways against one fake org with 256 requests in flight:
+ * 10,000 Account creates, or 10,000 updates, done five ways against one fake org with 256 requests in flight:
  * <ul>
  *   <li>{@code per-record}: one {@code POST /sobjects/Account} or {@code PATCH /sobjects/Account/{id}} each;
  *   <li>{@code collections}: sObject Collections calls of 200 records;
  *   <li>{@code composite}: Composite calls of 25 single-record subrequests;
  *   <li>{@code composite-collections}: Composite calls of 5 sObject Collections subrequests of 200 records (the most
- *       a Composite call may carry: 1,000 records per API call).
+ *       a Composite call may carry: 1,000 records per API call);
+ *   <li>{@code bulk}: one Bulk API 2.0 ingest job ({@code insert} or {@code update}) through
+ *       {@code salesforce.bulk()}, polled every 100 ms to 1 s; the fake org processes 10,000 records a second
+ *       (its default), and every request of the job (create, upload, close, polls, result files) is an API call.
  * </ul>
  * The score is the wall time of one batch of 10,000 (single shot); the {@link Calls} secondary results add up the
  * API calls the org counted and the records written over an iteration: {@code apiCalls / records × 10,000} is the
- * calls per 10,000 records. Every invocation checks that all 10,000 writes succeeded. Bulk API 2.0 is not in this
- * comparison.
+ * calls per 10,000 records. Every invocation checks that all 10,000 writes succeeded.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -66,8 +72,12 @@ public class WriteStrategiesBenchmark {
   static final String COLLECTIONS = "collections";
   static final String COMPOSITE = "composite";
   static final String COMPOSITE_COLLECTIONS = "composite-collections";
+  static final String BULK_STRATEGY = "bulk";
+  private static final BulkOptions BULK = BulkOptions.builder()
+      .pollInterval(Duration.ofMillis(100), Duration.ofSeconds(1))
+      .build();
 
-  @Param({"per-record", "collections", "composite", "composite-collections"})
+  @Param({PER_RECORD, COLLECTIONS, COMPOSITE, COMPOSITE_COLLECTIONS, BULK_STRATEGY})
   public String strategy;
 
   @Param({"create", "update"})
@@ -144,16 +154,16 @@ public class WriteStrategiesBenchmark {
     long before = java.util.Objects.requireNonNull(loopback).stats().apiUsage();
     boolean create = operation.equals("create");
     Flux<Boolean> outcomes = switch (strategy) {
-      case "per-record" -> Flux.range(0, RECORDS).flatMap(i -> create
+      case PER_RECORD -> Flux.range(0, RECORDS).flatMap(i -> create
           ? client().create("Account", record(i)).map(SaveResult::success)
           : client().update("Account", ids.get(i), record(i)).thenReturn(true), IN_FLIGHT);
-      case "collections" -> Flux.range(0, RECORDS / 200).flatMap(chunk -> {
+      case COLLECTIONS -> Flux.range(0, RECORDS / 200).flatMap(chunk -> {
         Flux<Map<String, Object>> records = Flux.range(chunk * 200, 200).map(i -> create ? record(i)
             : Map.of("Id", ids.get(i), "Name", name(i)));
         return (create ? client().createAll("Account", records, false) : client().updateAll("Account", records, false))
             .map(SaveResult::success);
       }, IN_FLIGHT);
-      case "composite" -> Flux.range(0, RECORDS / 25).flatMap(call -> {
+      case COMPOSITE -> Flux.range(0, RECORDS / 25).flatMap(call -> {
         CompositeRequest.Builder b = CompositeRequest.builder();
         for (int i = call * 25; i < call * 25 + 25; i++) {
           if (create) {
@@ -165,7 +175,7 @@ public class WriteStrategiesBenchmark {
         return client().composite(b.build()).flatMapIterable(CompositeResult::results)
             .map(SubrequestResult::success);
       }, IN_FLIGHT);
-      case "composite-collections" -> Flux.range(0, RECORDS / 1000).flatMap(call -> {
+      case COMPOSITE_COLLECTIONS -> Flux.range(0, RECORDS / 1000).flatMap(call -> {
         CompositeRequest.Builder b = CompositeRequest.builder();
         for (int part = 0; part < 5; part++) {
           int first = call * 1000 + part * 200;
@@ -174,6 +184,10 @@ public class WriteStrategiesBenchmark {
         return client().composite(b.build()).flatMapIterable(CompositeResult::results)
             .flatMapIterable(r -> perRecord(r));
       }, IN_FLIGHT);
+      case BULK_STRATEGY -> client().bulk(BULK)
+          .ingest(create ? Ingest.insert("Account") : Ingest.update("Account"), Flux.range(0, RECORDS)
+              .map(i -> create ? record(i) : Map.<String, Object>of("Id", ids.get(i), "Name", name(i))))
+          .map(r -> r.outcome() == IngestResult.Outcome.SUCCESS);
       default -> Flux.error(new IllegalArgumentException(strategy));
     };
     long ok = outcomes.filter(Boolean::booleanValue).count().block(BOUND);

@@ -2,6 +2,7 @@ package io.forceflux.reactor;
 
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
+import io.forceflux.core.error.LimitInfo;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.internal.ApiVersions;
 import io.forceflux.core.recovery.RecoveryPolicy;
@@ -10,6 +11,7 @@ import io.forceflux.reactor.bulk.BulkOptions;
 import io.forceflux.reactor.client.ApiVersion;
 import io.forceflux.reactor.client.DefaultSalesforceClient;
 import io.forceflux.reactor.client.Limits;
+import io.forceflux.reactor.client.ParameterizedSearch;
 import io.forceflux.reactor.client.Query;
 import io.forceflux.reactor.client.SaveResult;
 import io.forceflux.reactor.client.UpsertResult;
@@ -282,6 +284,13 @@ public interface SalesforceClient {
   <T> Flux<T> search(String sosl, Class<T> type);
 
   /**
+   * The records a parameterised search finds ({@code POST /parameterizedSearch}): a search string with the types,
+   * fields and limits as parameters instead of a SOSL statement, bound to {@code type} like {@link #search(String,
+   * Class)}. One API call.
+   */
+  <T> Flux<T> search(ParameterizedSearch search, Class<T> type);
+
+  /**
    * Calls an Apex REST resource ({@code /services/apexrest/{path}}) with {@code body} serialised as JSON (none if
    * null) and binds the JSON answer to {@code type}; an empty answer (204) completes empty. Goes through the same
    * session filter and governor as every call.
@@ -551,8 +560,14 @@ public interface SalesforceClient {
       // Composite answer refused for a dead session, with nothing executed, into the 401 it recovers from.
       web.filter(filter);
       web.filter(new CompositeSessionFilter(maxPageBytes));
-      return DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize, maxPageBytes, scheduler,
-          describeCacheTtl);
+      SalesforceClient client = DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize,
+          maxPageBytes, scheduler, describeCacheTtl);
+      if (governor != null) {
+        // One GET /limits before the governor's first request (the first client of a shared governor sets it).
+        governor.seedWith(client.limits().map(l -> new LimitInfo(l.dailyApiRequests().used(),
+            l.dailyApiRequests().max())));
+      }
+      return client;
     }
 
     /** The connection pool of clients built without an {@code HttpClient}; created on first use. */

@@ -26,6 +26,7 @@ final class Counters {
   final LongAdder faultsInjected = new LongAdder();
   final LongAdder bulkRequests = new LongAdder();
   final LongAdder bulkJobsCreated = new LongAdder();
+  final LongAdder notModified = new LongAdder();
 
   void grant(String grant) {
     tokenRequests.increment();
@@ -57,7 +58,7 @@ final class Counters {
     outcomes.clear();
     for (LongAdder adder : new LongAdder[] {familyRevocations, introspectRequests, revokeRequests, soapLogins,
         apiRequests, unauthorized401, requestsExecuted, recordsCreated, recordsUpdated, recordsDeleted,
-        sessionsCreated, sessionsExpired, faultsInjected, bulkRequests, bulkJobsCreated}) {
+        sessionsCreated, sessionsExpired, faultsInjected, bulkRequests, bulkJobsCreated, notModified}) {
       adder.reset();
     }
   }

@@ -136,16 +136,7 @@ final class FakeDescribe {
       fields.add(canonical);
     }
     String urlPrefix = "/services/data/v" + v + "/sobjects/" + store.name + "/";
-    List<Long> hits = new java.util.ArrayList<>();
-    synchronized (data) {
-      for (var e : store.overlay.entrySet()) {
-        String name = FakeJson.text(e.getValue(), "Name");
-        if (store.live(e.getKey()) && name != null && name.toLowerCase(Locale.ROOT).contains(term)) {
-          hits.add(e.getKey());
-        }
-      }
-    }
-    java.util.Collections.sort(hits);
+    List<Long> hits = FakeSearch.nameHits(data, store, term);
     return Reply.json(200, FakeJson.write(g -> {
       g.writeStartObject();
       g.writeName("searchRecords");

@@ -553,6 +553,14 @@ public final class FakeOrg implements AutoCloseable {
   // ---- counters and data ----
 
   /**
+   * {@code 304 Not Modified} answers to conditional requests (describe with {@code If-Modified-Since}) since start
+   * or {@link #resetStats()}. Each was also counted as one API call, as Salesforce counts it.
+   */
+  public long notModifiedReplies() {
+    return counters.notModified.sum();
+  }
+
+  /**
    * A snapshot of the counters (sessions that timed out unseen are counted first).
    *
    * @return the counters

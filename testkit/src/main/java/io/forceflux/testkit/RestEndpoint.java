@@ -33,6 +33,7 @@ final class RestEndpoint {
   private final BulkJobs bulk;
   private final FakeComposite composite;
   private final FakeDescribe describe;
+  private final FakeSearch search;
   private final FakeApexRest apex = new FakeApexRest();
 
   RestEndpoint(Settings settings, AuthState auth, ApiAllowance allowance, BulkSettings bulkSettings,
@@ -47,6 +48,7 @@ final class RestEndpoint {
     this.bulk = new BulkJobs(bulkSettings, auth, data, counters);
     this.composite = new FakeComposite(this::route, auth, allowance, data);
     this.describe = new FakeDescribe(data, auth.clock);
+    this.search = new FakeSearch(data);
   }
 
   /** The next Composite or Composite Batch call finds its session dead from subrequest {@code index} on. */
@@ -98,6 +100,9 @@ final class RestEndpoint {
     } catch (RuntimeException e) {
       FakeOrg.LOG.warn("FakeOrg REST handler failed for {} {}", r.method, r.path, e);
       reply = Reply.json(500, Fault.UNKNOWN_EXCEPTION_BODY);
+    }
+    if (reply.status == 304) {
+      counters.notModified.increment();
     }
     return allowance.stamp(reply).markExecuted();
   }
@@ -183,6 +188,9 @@ final class RestEndpoint {
       }
       case "search" -> {
         return r.method.equals("GET") ? describe.search(r, v) : RestBodies.methodNotAllowed(r, "GET");
+      }
+      case "parameterizedSearch" -> {
+        return rest.size() == 1 ? search.handle(r, v) : RestBodies.notFound();
       }
       case "composite" -> {
         return composite.handle(r, session, v, rest);

@@ -459,21 +459,35 @@ public final class DefaultSalesforceClient implements SalesforceClient {
     ObjectReader reader = Json.MAPPER.readerFor(type);
     return apiVersion.flatMap(v -> rest.call(HttpMethod.GET, URI.create(Paths.DATA + "v" + v + "/search?q="
             + java.net.URLEncoder.encode(sosl, java.nio.charset.StandardCharsets.UTF_8)), null, NO_HEADERS))
-        .flatMapIterable(reply -> {
-          JsonNode records = tree(reply.body(), "search result").get("searchRecords");
-          if (records == null || !records.isArray()) {
-            throw Rest.malformed("the search result has no searchRecords array", null);
-          }
-          List<T> out = new ArrayList<>(records.size());
-          for (JsonNode record : records) {
-            try {
-              out.add(reader.readValue(record));
-            } catch (JacksonException e) {
-              throw Rest.malformed("a search record could not be decoded as " + type.getSimpleName(), null);
-            }
-          }
-          return out;
-        });
+        .flatMapIterable(reply -> searchRecords(reply, reader, type));
+  }
+
+  @Override
+  public <T> Flux<T> search(ParameterizedSearch search, Class<T> type) {
+    Objects.requireNonNull(search, "search");
+    Objects.requireNonNull(type, "type");
+    ObjectReader reader = Json.MAPPER.readerFor(type);
+    byte[] body = bytes(search.body());
+    // A search changes nothing, so the session filter may replay this POST like a GET.
+    return apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/parameterizedSearch"), body,
+            NO_HEADERS))
+        .flatMapIterable(reply -> searchRecords(reply, reader, type));
+  }
+
+  private static <T> List<T> searchRecords(Rest.Reply reply, ObjectReader reader, Class<T> type) {
+    JsonNode records = tree(reply.body(), "search result").get("searchRecords");
+    if (records == null || !records.isArray()) {
+      throw Rest.malformed("the search result has no searchRecords array", null);
+    }
+    List<T> out = new ArrayList<>(records.size());
+    for (JsonNode record : records) {
+      try {
+        out.add(reader.readValue(record));
+      } catch (JacksonException e) {
+        throw Rest.malformed("a search record could not be decoded as " + type.getSimpleName(), null);
+      }
+    }
+    return out;
   }
 
   @Override

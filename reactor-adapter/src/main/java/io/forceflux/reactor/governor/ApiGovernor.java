@@ -5,8 +5,11 @@ import io.forceflux.core.error.LimitInfo;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -26,8 +29,9 @@ import reactor.util.context.ContextView;
  *       view is an upper bound on what the org will have counted once the calls in flight finish: calls are
  *       refused (fail fast with {@link ApiLimitException}, reason {@code DAILY_RESERVE}, nothing sent) once
  *       spending one more would enter the reserve, {@code ceil(M × reserve)} calls. A call wrapped with
- *       {@link #critical(Mono)} may spend the reserve, never more than {@code M}. Until the first response says
- *       what {@code M} is, calls pass (at most {@link Builder#maxInFlight(int)} of them are in flight).
+ *       {@link #critical(Mono)} may spend the reserve, never more than {@code M}. The view is seeded by one
+ *       {@code GET /limits} before the first request ({@link #seedWith(Mono)}); without a seed, until the first
+ *       response says what {@code M} is, calls pass (at most {@link Builder#maxInFlight(int)} of them in flight).
  *   <li><b>In flight.</b> At most {@link Builder#maxInFlight(int)} requests are in flight at once; the others wait
  *       in FIFO order (backpressure, no thread blocked) for up to {@link Builder#maxWait(Duration)}, then fail with
  *       {@link ApiLimitException}, reason {@code IN_FLIGHT_WAIT}, nothing sent.
@@ -36,32 +40,47 @@ import reactor.util.context.ContextView;
  * </ul>
  *
  * <p>One governor per credential (org and user), shared by every client of it in the process:
- * {@code SalesforceClient.builder().governor(governor)}. Other processes' calls show up through the usage they
- * report, not before; the governor does not share its count through the token store.
+ * {@code SalesforceClient.builder().governor(governor)}. Without a {@linkplain Builder#sharedUsage shared count},
+ * other processes' calls show up through the usage they report, not before. With one (Redis,
+ * {@code io.forceflux.reactor.redis.RedisApiUsage}), the daily count and the reserve are the fleet's: each call is
+ * counted there atomically before it is sent. The in-flight cap stays per process: a fleet of n processes has at
+ * most n × {@code maxInFlight} requests in flight, so set it to the org's concurrent limit divided by n. (A
+ * fleet-wide semaphore would need leases that survive a process dying with slots held, and a Redis round trip
+ * before and after every request; dividing the cap needs neither.)
  *
  * <p>What counts: each request that passes is counted once (a Composite call is one call; a Composite Batch costs
  * one per subrequest, see {@link #withCost(int, Mono)}). A request that never reached the org (a transport failure)
  * is still counted until a response reports the real usage while nothing else is in flight.
  */
 public final class ApiGovernor {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiGovernor.class);
   private static final String CRITICAL = ApiGovernor.class.getName() + ".critical";
   private static final String COST = ApiGovernor.class.getName() + ".cost";
+  private static final String SEED = ApiGovernor.class.getName() + ".seed";
 
   private final double reserve;
   private final Duration maxWait;
   private final Scheduler scheduler;
   private final InFlightLimiter limiter;
+  private final boolean seedOnStart;
+  /** The one seeding call, shared by every request that arrives before the view is known; empty without one. */
+  private volatile Mono<Void> seed = Mono.empty();
+  private volatile boolean seedSet;
   /** An upper bound on the org's usage once the calls in flight are answered. */
   private final AtomicLong spent = new AtomicLong();
   private final AtomicLong windowMax = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private volatile long max = -1;
+  private final @Nullable SharedUsage shared;
+  private final AtomicBoolean sharedFailureLogged = new AtomicBoolean();
 
   private ApiGovernor(Builder b) {
     this.reserve = b.reserve;
     this.maxWait = b.maxWait;
     this.scheduler = b.scheduler;
     this.limiter = new InFlightLimiter(b.maxInFlight);
+    this.seedOnStart = b.seedOnStart;
+    this.shared = b.shared;
   }
 
   /** A builder with every option at its default. */
@@ -107,29 +126,128 @@ public final class ApiGovernor {
     return refused.get();
   }
 
+  /**
+   * The call that seeds the view before the first request, when {@link Builder#seedOnStart(boolean)} is on (the
+   * default): {@code SalesforceClient.Builder} sets it to {@code GET /limits} ({@code DailyApiRequests}) through
+   * the client it builds. Only the first call of this method counts; later ones (other clients of the same
+   * credential) are ignored.
+   *
+   * <p>The first request made through the governor starts the seed; requests arriving meanwhile wait for it
+   * (without holding an in-flight slot, at most {@link Builder#maxWait(Duration)}). The seed is one API call and may
+   * spend the reserve (it is how the governor learns the reserve is reached). If it fails or times out, requests go
+   * on as if there were no seed, and the view comes from the responses' {@code Sforce-Limit-Info}; it is not tried
+   * again.
+   */
+  public void seedWith(Mono<LimitInfo> limits) {
+    Objects.requireNonNull(limits, "limits");
+    synchronized (this) {
+      if (seedSet || !seedOnStart) {
+        return;
+      }
+      seedSet = true;
+      seed = limits
+          // The seed runs in the first request's context: a cost it carries is not the seed's.
+          .contextWrite(ctx -> ctx.delete(COST).put(SEED, Boolean.TRUE).put(CRITICAL, Boolean.TRUE))
+          .doOnNext(this::raise)
+          .timeout(maxWait, scheduler)
+          .then()
+          .onErrorResume(e -> Mono.empty())
+          .cache();
+    }
+  }
+
   /** The filter to put on a WebClient outside the session filter ({@code SalesforceClient.Builder} does it). */
   public ExchangeFilterFunction filter() {
     return this::exchange;
   }
 
   private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next) {
-    return Mono.deferContextual(ctx -> Mono.usingWhen(
+    return Mono.deferContextual(ctx -> {
+      Mono<ClientResponse> governed = Mono.defer(() -> governed(ctx, request, next));
+      // Wait for the seed unless the view is known or this is the seed itself (which would wait for itself).
+      return max >= 0 || ctx.hasKey(SEED) ? governed : seed.then(governed);
+    });
+  }
+
+  private Mono<ClientResponse> governed(ContextView ctx, ClientRequest request, ExchangeFunction next) {
+    Ticket ticket = new Ticket();
+    return Mono.usingWhen(
         limiter.acquire(maxWait, scheduler, this::view).doOnError(e -> refused.incrementAndGet()),
-        slot -> spend(ctx).then(next.exchange(request))
-            .doOnNext(this::observe)
+        slot -> spend(ctx, ticket).then(next.exchange(request))
+            .doOnNext(response -> ticket.reported = observe(response))
             .doOnError(ApiLimitException.class, e -> {
               LimitInfo info = e.limitInfo();
               if (info != null && e.reason() == ApiLimitException.Reason.ORG_REJECTED) {
                 observe(info);
+                ticket.reported = info.used();
               }
             }),
-        slot -> Mono.fromRunnable(slot::release),
-        (slot, e) -> Mono.fromRunnable(slot::release),
-        slot -> Mono.fromRunnable(slot::release)));
+        slot -> release(slot, ticket),
+        (slot, e) -> release(slot, ticket),
+        slot -> release(slot, ticket));
+  }
+
+  /** What one request did: whether the shared count counted it, and the usage its response reported. */
+  private static final class Ticket {
+    volatile boolean sharedSpend;
+    volatile long reported = -1;
+  }
+
+  private Mono<Void> release(InFlightLimiter.Slot slot, Ticket ticket) {
+    slot.release();
+    if (shared == null || !ticket.sharedSpend) {
+      return Mono.empty();
+    }
+    return shared.settle(ticket.reported)
+        .doOnNext(count -> spent.accumulateAndGet(count, Math::max))
+        .onErrorResume(e -> {
+          sharedFailed(e);
+          return Mono.empty();
+        })
+        .then();
   }
 
   private @Nullable LimitInfo view() {
     return usage().orElse(null);
+  }
+
+  /** Counts the call in the shared count if there is one (in the local view if it fails), or refuses it. */
+  private Mono<Void> spend(ContextView ctx, Ticket ticket) {
+    if (shared == null) {
+      return spend(ctx);
+    }
+    boolean critical = ctx.getOrDefault(CRITICAL, Boolean.FALSE);
+    int cost = ctx.getOrDefault(COST, 1);
+    long m = max;
+    long budget = m < 0 ? -1 : critical ? m : m - (long) Math.ceil(m * reserve);
+    return shared.trySpend(cost, budget)
+        .switchIfEmpty(Mono.error(() -> new IllegalStateException("the shared usage answered nothing")))
+        .flatMap(count -> {
+          if (count < 0) {
+            long fleet = -1 - count;
+            spent.accumulateAndGet(fleet, Math::max);
+            refused.incrementAndGet();
+            return Mono.<Void>error(new ApiLimitException(ApiLimitException.Reason.DAILY_RESERVE,
+                "the governor keeps the last " + (m - budget) + " calls of " + m + " in reserve and "
+                    + fleet + " are spent or in flight in the fleet", new LimitInfo(fleet, m)));
+          }
+          ticket.sharedSpend = true;
+          sharedFailureLogged.set(false);
+          spent.accumulateAndGet(count, Math::max);
+          return Mono.<Void>empty();
+        })
+        .onErrorResume(e -> !(e instanceof ApiLimitException), e -> {
+          sharedFailed(e);
+          return spend(ctx);
+        });
+  }
+
+  /** The shared count is unreachable: this call is decided on the local view (logged once per outage). */
+  private void sharedFailed(Throwable e) {
+    if (sharedFailureLogged.compareAndSet(false, true)) {
+      LOG.warn("the shared API usage count is unavailable ({}); deciding on this process's view until it is back",
+          e.getClass().getSimpleName());
+    }
   }
 
   /** Counts the call, or refuses it if it would enter the reserve. */
@@ -154,8 +272,11 @@ public final class ApiGovernor {
     }
   }
 
-  private void observe(ClientResponse response) {
-    LimitInfo.parse(response.headers().asHttpHeaders().getFirst("Sforce-Limit-Info")).ifPresent(this::observe);
+  /** The usage the response reported, or -1. */
+  private long observe(ClientResponse response) {
+    Optional<LimitInfo> info = LimitInfo.parse(response.headers().asHttpHeaders().getFirst("Sforce-Limit-Info"));
+    info.ifPresent(this::observe);
+    return info.map(LimitInfo::used).orElse(-1L);
   }
 
   private void observe(LimitInfo info) {
@@ -173,6 +294,16 @@ public final class ApiGovernor {
   }
 
   /**
+   * Takes a report that may be older than the calls in flight (the seed's body, read after its slot was freed): it
+   * may raise the view, never re-base it.
+   */
+  private void raise(LimitInfo info) {
+    max = info.max();
+    long reported = windowMax.accumulateAndGet(info.used(), Math::max);
+    spent.accumulateAndGet(reported, Math::max);
+  }
+
+  /**
    * Options for an {@link ApiGovernor}; invalid values fail in the setter.
    */
   public static final class Builder {
@@ -180,8 +311,32 @@ public final class ApiGovernor {
     private int maxInFlight = 20;
     private Duration maxWait = Duration.ofSeconds(30);
     private Scheduler scheduler = Schedulers.parallel();
+    private boolean seedOnStart = true;
+    private @Nullable SharedUsage shared;
 
     private Builder() {}
+
+    /**
+     * A count shared with the governors of the same credential in other processes (for example
+     * {@code RedisApiUsage}), so the reserve holds for the fleet: each call is counted there, atomically, before it
+     * is sent. The in-flight cap stays per process (see the class documentation). If the shared count fails, calls
+     * are decided on this process's view. Default none.
+     */
+    public Builder sharedUsage(SharedUsage shared) {
+      this.shared = Objects.requireNonNull(shared, "shared");
+      return this;
+    }
+
+    /**
+     * Whether the first request waits for one {@code GET /limits} that tells the governor the org's usage (see
+     * {@link ApiGovernor#seedWith(Mono)}). Default true: a process that starts with its org already in the reserve
+     * refuses its first ordinary call instead of sending up to {@link #maxInFlight(int)} of them. Off, the view
+     * starts with the first response and no call is spent on it.
+     */
+    public Builder seedOnStart(boolean seedOnStart) {
+      this.seedOnStart = seedOnStart;
+      return this;
+    }
 
     /**
      * The fraction of the daily allowance kept for {@linkplain #critical(Mono) critical} calls: 0.05 stops
