@@ -1,11 +1,11 @@
 package io.forceflux.benchmarks;
 
 import io.forceflux.core.event.SessionListener;
-import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.client.CompositeRequest;
+import io.forceflux.reactor.client.CompositeResult;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.SaveResult;
-import io.forceflux.reactor.composite.CompositeRequest;
-import io.forceflux.reactor.composite.CompositeResult;
-import io.forceflux.reactor.composite.SubrequestResult;
+import io.forceflux.reactor.client.SubrequestResult;
 import io.forceflux.testkit.FakeOrg;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,14 +2,8 @@ package io.forceflux.reactor.client;
 
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.bulk.BulkClient;
 import io.forceflux.reactor.bulk.BulkOptions;
-import io.forceflux.reactor.composite.BatchRequest;
-import io.forceflux.reactor.composite.BatchResult;
-import io.forceflux.reactor.composite.CompositeRequest;
-import io.forceflux.reactor.composite.CompositeResult;
-import io.forceflux.reactor.composite.TreeResult;
 import io.forceflux.reactor.governor.ApiGovernor;
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,5 @@
 /**
- * The value types of {@link io.forceflux.reactor.SalesforceClient} ({@link io.forceflux.reactor.client.Query},
+ * The value types of {@link io.forceflux.reactor.client.SalesforceClient} ({@link io.forceflux.reactor.client.Query},
  * {@link io.forceflux.reactor.client.SaveResult}, {@link io.forceflux.reactor.client.Limits}, …) and its
  * package-private machinery: demand-driven query paging, incremental record decoding, keyset resumption.
  */

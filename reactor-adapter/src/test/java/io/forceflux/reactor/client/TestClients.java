@@ -5,7 +5,6 @@ import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.Jitter;
 import io.forceflux.core.recovery.RecoveryPolicy;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.TestGuards;
 import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;

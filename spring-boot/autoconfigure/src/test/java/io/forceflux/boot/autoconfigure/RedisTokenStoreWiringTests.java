@@ -3,8 +3,8 @@ package io.forceflux.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.reactor.RedisTokenStore;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.TokenStore;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.RedisServer;
 import java.time.Duration;

@@ -1,22 +1,14 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.client;
 
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.CachingTokenSource;
+import io.forceflux.reactor.SessionRecoveryFilter;
+import io.forceflux.reactor.TokenSource;
 import io.forceflux.reactor.bulk.BulkClient;
 import io.forceflux.reactor.bulk.BulkOptions;
-import io.forceflux.reactor.client.ApiVersion;
-import io.forceflux.reactor.client.DefaultSalesforceClient;
-import io.forceflux.reactor.client.Limits;
-import io.forceflux.reactor.client.Query;
-import io.forceflux.reactor.client.SaveResult;
-import io.forceflux.reactor.client.UpsertResult;
-import io.forceflux.reactor.composite.BatchRequest;
-import io.forceflux.reactor.composite.BatchResult;
-import io.forceflux.reactor.composite.CompositeRequest;
-import io.forceflux.reactor.composite.CompositeResult;
-import io.forceflux.reactor.composite.TreeResult;
 import io.forceflux.reactor.governor.ApiGovernor;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.client;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
