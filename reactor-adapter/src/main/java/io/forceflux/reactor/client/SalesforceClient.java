@@ -293,7 +293,7 @@ public interface SalesforceClient {
 
   /**
    * The API version requests use: the configured one, else the newest the instance lists (asked once), else
-   * {@value DefaultSalesforceClient#FALLBACK_API_VERSION} if that cannot be learnt.
+   * {@code 67.0} if that cannot be learnt.
    */
   Mono<String> apiVersion();
 
@@ -387,7 +387,7 @@ public interface SalesforceClient {
 
     /**
      * The API version, like {@code "67.0"}. Default: the newest the instance lists at {@code GET /services/data/}
-     * (asked once, on first use), or {@value DefaultSalesforceClient#FALLBACK_API_VERSION} when that fails.
+     * (asked once, on first use), or {@code 67.0} when that fails.
      *
      * @throws IllegalArgumentException if it does not look like {@code NN.N}
      */
@@ -549,7 +549,7 @@ public interface SalesforceClient {
       // Composite answer refused for a dead session, with nothing executed, into the 401 it recovers from.
       web.filter(filter);
       web.filter(new CompositeSessionFilter(maxPageBytes));
-      return DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize, maxPageBytes, scheduler,
+      return new DefaultSalesforceClient(web.build(), apiVersion, pagePrefetch, batchSize, maxPageBytes, scheduler,
           describeCacheTtl);
     }
 
