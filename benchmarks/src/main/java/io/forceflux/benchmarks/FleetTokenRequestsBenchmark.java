@@ -2,9 +2,9 @@ package io.forceflux.benchmarks;
 
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.reactor.CachingTokenSource;
-import io.forceflux.reactor.RedisTokenStore;
 import io.forceflux.reactor.SessionRecoveryFilter;
 import io.forceflux.reactor.TokenStore;
+import io.forceflux.reactor.redis.RedisTokenStore;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.RedisServer;

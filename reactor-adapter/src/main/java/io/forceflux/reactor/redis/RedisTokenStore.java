@@ -1,9 +1,11 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.redis;
 
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Secret;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.reactor.RefreshTokenRotation;
+import io.forceflux.reactor.TokenStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
