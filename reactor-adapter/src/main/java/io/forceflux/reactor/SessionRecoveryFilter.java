@@ -11,6 +11,7 @@ import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.internal.Bodies;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,13 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -347,21 +345,9 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   }
 
   private Mono<byte[]> readBounded(ClientResponse response) {
-    return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxErrorBody)
-        .map(SessionRecoveryFilter::bytes)
-        .defaultIfEmpty(new byte[0])
+    return Bodies.read(response, maxErrorBody)
         .onErrorMap(DataBufferLimitException.class, e -> new SalesforceException(FailureCause.RESPONSE_TOO_LARGE,
             "error response larger than " + maxErrorBody + " bytes", null, 1, null));
-  }
-
-  private static byte[] bytes(DataBuffer buffer) {
-    try {
-      byte[] bytes = new byte[buffer.readableByteCount()];
-      buffer.read(bytes);
-      return bytes;
-    } finally {
-      DataBufferUtils.release(buffer);
-    }
   }
 
   /**
