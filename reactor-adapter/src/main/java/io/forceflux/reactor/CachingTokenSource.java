@@ -3,7 +3,6 @@ package io.forceflux.reactor;
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
-import io.forceflux.core.auth.TokenResponse;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.RefreshReason;
@@ -12,12 +11,9 @@ import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -65,10 +61,7 @@ public final class CachingTokenSource implements TokenSource {
   private final RecoveryPolicy policy;
   private final SessionListener listener;
   private final Refresher refresher;
-  private final long skewMillis;
-  private final long idleTimeoutMillis;
-  private final boolean halfTimeoutQuirk;
-  private final double proactiveAt;
+  private final TokenLifetime lifetime;
   private final long probeMillis;
   private final long negativeTtlMillis;
   private final long proactiveCooldownMillis;
@@ -81,10 +74,8 @@ public final class CachingTokenSource implements TokenSource {
     this.policy = b.recoveryPolicy;
     this.listener = IsolatedListener.of(b.listener);
     this.refresher = refresher;
-    this.skewMillis = b.clockSkew.toMillis();
-    this.idleTimeoutMillis = b.sessionTimeout == null ? 0 : b.sessionTimeout.toMillis();
-    this.halfTimeoutQuirk = b.halfTimeoutQuirk;
-    this.proactiveAt = b.proactiveRefreshAt;
+    this.lifetime = new TokenLifetime(b.clockSkew.toMillis(), b.sessionTimeout == null ? 0 : b.sessionTimeout.toMillis(),
+        b.halfTimeoutQuirk, b.proactiveRefreshAt);
     this.probeMillis = b.circuitProbeInterval.toMillis();
     this.negativeTtlMillis = b.negativeCacheTtl.toMillis();
     this.proactiveCooldownMillis = b.proactiveCooldown.toMillis();
@@ -209,10 +200,11 @@ public final class CachingTokenSource implements TokenSource {
 
   private void completed(Sinks.One<AccessToken> sink, Refreshed refreshed, RefreshReason reason, long startedMillis) {
     long now = clock.millis();
-    Cached cached = new Cached(refreshed.token, now);
+    Cached cached = new Cached(refreshed.token(), now);
     while (true) {
       State s = state.get();
-      Grant grant = refreshed.rotatedGrant != null ? refreshed.rotatedGrant : s.grant;
+      Grant rotated = refreshed.rotatedGrant();
+      Grant grant = rotated != null ? rotated : s.grant;
       if (state.compareAndSet(s, new State(cached, null, null, grant, RefreshReason.INITIAL))) {
         if (s.failure != null && s.failure.circuit) {
           emit(new SessionEvent.CircuitClosed(clock.instant()));
@@ -220,9 +212,9 @@ public final class CachingTokenSource implements TokenSource {
         break;
       }
     }
-    emit(new SessionEvent.TokenIssued(clock.instant(), refreshed.token.grantType(), reason,
-        Duration.ofMillis(Math.max(0, now - startedMillis)), refreshed.token.fingerprint()));
-    sink.tryEmitValue(refreshed.token);
+    emit(new SessionEvent.TokenIssued(clock.instant(), refreshed.token().grantType(), reason,
+        Duration.ofMillis(Math.max(0, now - startedMillis)), refreshed.token().fingerprint()));
+    sink.tryEmitValue(refreshed.token());
   }
 
   private void failed(Sinks.One<AccessToken> sink, Throwable error, RefreshReason reason, @Nullable Cached previous) {
@@ -270,18 +262,6 @@ public final class CachingTokenSource implements TokenSource {
 
   private void emit(SessionEvent event) {
     listener.onEvent(event);
-  }
-
-  /** What a refresh produced: the token and, after rotation, the grant that presents the new refresh token. */
-  record Refreshed(AccessToken token, @Nullable Grant rotatedGrant) {}
-
-  /** Obtains a token for a grant, retrying transient failures; pluggable so a shared store can coordinate. */
-  interface Refresher {
-    Mono<Refreshed> refresh(
-        Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure);
-
-    /** Salesforce rejected {@code token}, which this refresher produced; never blocks, never throws. */
-    default void rejected(AccessToken token) {}
   }
 
   /** {@code next}: why the next refresh without a cached token happens (INITIAL, or REJECTED after invalidate). */
@@ -363,9 +343,7 @@ public final class CachingTokenSource implements TokenSource {
   private final class Cached {
     final AccessToken token;
     final Mono<AccessToken> mono;
-    final long expiresAtMillis;
-    final long proactiveAtMillis;
-    final long idleMillis;
+    final TokenLifetime.Deadlines deadlines;
     /** No expiry, no idle timeout, hence no proactive refresh: usable until rejected, whatever the time. */
     final boolean timeless;
     volatile long activityMillis;
@@ -374,51 +352,18 @@ public final class CachingTokenSource implements TokenSource {
     Cached(AccessToken token, long now) {
       this.token = token;
       this.mono = Mono.just(token);
-      Instant expiresAt = token.expiresAt();
-      long exp = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
-      if (expiresAt != null && exp - skewMillis > now) {
-        long issued = Math.min(now, token.issuedAt().toEpochMilli());
-        this.expiresAtMillis = exp - skewMillis;
-        this.proactiveAtMillis = issued + (long) ((exp - issued) * proactiveAt);
-      } else {
-        // No known expiry, or due on arrival (exp within the skew: a short session policy or a skewed clock).
-        // Refreshing again would bring another such token, one token request per call until the login rate
-        // limit: a token due on arrival is used until Salesforce rejects it.
-        this.expiresAtMillis = Long.MAX_VALUE;
-        this.proactiveAtMillis = Long.MAX_VALUE;
-      }
-      Duration idle = token.idleTimeout();
-      long configured = idleTimeoutMillis;
-      long fromToken = idle == null ? 0 : idle.toMillis();
-      long timeout = configured > 0 && fromToken > 0 ? Math.min(configured, fromToken) : Math.max(configured, fromToken);
-      this.idleMillis = timeout > 0 ? Math.max(timeout - skewMillis, timeout / 2) : Long.MAX_VALUE;
-      this.timeless = expiresAtMillis == Long.MAX_VALUE && proactiveAtMillis == Long.MAX_VALUE
-          && idleMillis == Long.MAX_VALUE;
+      this.deadlines = lifetime.of(token, now);
+      this.timeless = deadlines.timeless();
       this.activityMillis = now;
     }
 
     /** Null when usable now; otherwise why it needs refreshing. */
     @Nullable RefreshReason due(long now) {
-      if (now >= expiresAtMillis) {
-        return RefreshReason.EXPIRED;
-      }
-      if (idleMillis != Long.MAX_VALUE && now - activityMillis >= idleMillis) {
-        return RefreshReason.IDLE;
-      }
-      if (now >= proactiveAtMillis) {
-        return RefreshReason.PROACTIVE;
-      }
-      return null;
+      return deadlines.due(now, activityMillis);
     }
 
     void touch(long now) {
-      if (idleMillis == Long.MAX_VALUE) {
-        return;
-      }
-      // Salesforce only records activity once half the timeout has passed since the last record;
-      // mirroring that keeps our idea of the server's last activity conservative.
-      long last = activityMillis;
-      if (!halfTimeoutQuirk || now - last >= (idleMillis + skewMillis) / 2) {
+      if (lifetime.recordsActivity(deadlines, activityMillis, now)) {
         activityMillis = now;
       }
     }
@@ -608,7 +553,7 @@ public final class CachingTokenSource implements TokenSource {
       WebClient client = webClient != null ? webClient : defaultWebClient(requestTimeout);
       TokenEndpoint endpoint = new TokenEndpoint(client, effectiveClock, scheduler, requestTimeout, instanceUrlPolicy);
       Refresher refresher = new EndpointRefresher(endpoint, scheduler, effectiveClock,
-          introspect ? new Introspection(introspectionClientId, introspectionClientSecret) : null);
+          introspect ? new EndpointRefresher.Introspection(introspectionClientId, introspectionClientSecret) : null);
       if (tokenStore != null) {
         refresher = new SharedRefresher(tokenStore, refresher, grant, refreshTokenRotation, instanceUrlPolicy, scheduler);
       }
@@ -624,55 +569,6 @@ public final class CachingTokenSource implements TokenSource {
     static WebClient defaultWebClient(Duration timeout) {
       HttpClient http = HttpClient.create().responseTimeout(timeout).followRedirect(false);
       return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
-    }
-  }
-
-  record Introspection(@Nullable String clientId, @Nullable String clientSecret) {}
-
-  /** Runs the grant against the token endpoint, retrying transient failures with jittered backoff. */
-  static final class EndpointRefresher implements Refresher {
-    private final TokenEndpoint endpoint;
-    private final Scheduler scheduler;
-    private final Clock clock;
-    private final @Nullable Introspection introspection;
-
-    EndpointRefresher(TokenEndpoint endpoint, Scheduler scheduler, Clock clock, @Nullable Introspection introspection) {
-      this.endpoint = endpoint;
-      this.scheduler = scheduler;
-      this.clock = clock;
-      this.introspection = introspection;
-    }
-
-    @Override
-    public Mono<Refreshed> refresh(
-        Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure) {
-      return attempt(grant, policy, onFailure, 1);
-    }
-
-    private Mono<Refreshed> attempt(
-        Grant grant, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure, int attempt) {
-      return endpoint.request(grant)
-          .flatMap(this::withExpiry)
-          .map(response -> new Refreshed(response.token(),
-              response.rotatedRefreshToken() == null ? null : grant.withRefreshToken(response.rotatedRefreshToken())))
-          .onErrorResume(SalesforceException.class, e -> {
-            onFailure.accept(new SessionEvent.RefreshFailed(clock.instant(), grant.type(), e.failureCause(), attempt));
-            if (!e.recoverable() || attempt >= policy.maxAttempts()) {
-              return Mono.error(e.withAttempts(attempt));
-            }
-            Duration delay = policy.backoff(attempt, ThreadLocalRandom.current()::nextDouble);
-            return Mono.delay(delay, scheduler).then(Mono.defer(() -> attempt(grant, policy, onFailure, attempt + 1)));
-          });
-    }
-
-    private Mono<TokenResponse> withExpiry(TokenResponse response) {
-      if (introspection == null || introspection.clientId() == null) {
-        return Mono.just(response);
-      }
-      AccessToken token = response.token();
-      return endpoint.introspectExpiry(introspection.clientId(), introspection.clientSecret(), token)
-          .map(exp -> new TokenResponse(token.withExpiresAt(exp), response.rotatedRefreshToken(), response.scope()))
-          .defaultIfEmpty(response);
     }
   }
 }

@@ -10,8 +10,6 @@ import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.RefreshReason;
 import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.recovery.RecoveryPolicy;
-import io.forceflux.reactor.CachingTokenSource.Refreshed;
-import io.forceflux.reactor.CachingTokenSource.Refresher;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
