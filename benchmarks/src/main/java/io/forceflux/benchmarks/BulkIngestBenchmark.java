@@ -1,10 +1,10 @@
 package io.forceflux.benchmarks;
 
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.bulk.BulkEvent;
 import io.forceflux.reactor.bulk.BulkOptions;
 import io.forceflux.reactor.bulk.Ingest;
 import io.forceflux.reactor.bulk.IngestResult;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.FakeOrg;
 import java.time.Duration;
 import java.util.LinkedHashMap;

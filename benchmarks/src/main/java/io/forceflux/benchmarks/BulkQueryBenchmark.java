@@ -1,7 +1,7 @@
 package io.forceflux.benchmarks;
 
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.bulk.BulkOptions;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.FakeOrg;
 import java.time.Duration;
 import java.util.BitSet;

@@ -3,7 +3,7 @@ package io.forceflux.benchmarks;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.reactor.CachingTokenSource;
-import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.FakeOrg;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;

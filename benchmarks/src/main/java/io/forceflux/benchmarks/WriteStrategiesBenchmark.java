@@ -1,14 +1,14 @@
 package io.forceflux.benchmarks;
 
 import io.forceflux.core.event.SessionListener;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.bulk.BulkOptions;
 import io.forceflux.reactor.bulk.Ingest;
 import io.forceflux.reactor.bulk.IngestResult;
+import io.forceflux.reactor.client.CompositeRequest;
+import io.forceflux.reactor.client.CompositeResult;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.SaveResult;
-import io.forceflux.reactor.composite.CompositeRequest;
-import io.forceflux.reactor.composite.CompositeResult;
-import io.forceflux.reactor.composite.SubrequestResult;
+import io.forceflux.reactor.client.SubrequestResult;
 import io.forceflux.testkit.FakeOrg;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.forceflux.cli;
 
 import io.forceflux.reactor.CachingTokenSource;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.bulk.BulkEvent;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.FakeOrg;
 import java.io.PrintWriter;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.forceflux.cli;
 
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.reactor.CachingTokenSource;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.client.Query;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import java.time.Duration;

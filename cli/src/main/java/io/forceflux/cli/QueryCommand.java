@@ -2,8 +2,8 @@ package io.forceflux.cli;
 
 import io.forceflux.core.internal.ApiVersions;
 import io.forceflux.reactor.CachingTokenSource;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.client.Query;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.FakeOrg;
 import java.time.Duration;
 import java.util.Iterator;

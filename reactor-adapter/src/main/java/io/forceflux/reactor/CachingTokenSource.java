@@ -5,9 +5,6 @@ import static io.forceflux.core.internal.Checks.check;
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
-import io.forceflux.core.auth.RefreshTokenGrant;
-import io.forceflux.core.auth.Secret;
-import io.forceflux.core.auth.TokenResponse;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.RefreshReason;
@@ -16,12 +13,9 @@ import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -69,10 +63,7 @@ public final class CachingTokenSource implements TokenSource {
   private final RecoveryPolicy policy;
   private final SessionListener listener;
   private final Refresher refresher;
-  private final long skewMillis;
-  private final long idleTimeoutMillis;
-  private final boolean halfTimeoutQuirk;
-  private final double proactiveAt;
+  private final TokenLifetime lifetime;
   private final long probeMillis;
   private final long negativeTtlMillis;
   private final long proactiveCooldownMillis;
@@ -85,10 +76,8 @@ public final class CachingTokenSource implements TokenSource {
     this.policy = b.recoveryPolicy;
     this.listener = IsolatedListener.of(b.listener);
     this.refresher = refresher;
-    this.skewMillis = b.clockSkew.toMillis();
-    this.idleTimeoutMillis = b.sessionTimeout == null ? 0 : b.sessionTimeout.toMillis();
-    this.halfTimeoutQuirk = b.halfTimeoutQuirk;
-    this.proactiveAt = b.proactiveRefreshAt;
+    this.lifetime = new TokenLifetime(b.clockSkew.toMillis(), b.sessionTimeout == null ? 0 : b.sessionTimeout.toMillis(),
+        b.halfTimeoutQuirk, b.proactiveRefreshAt);
     this.probeMillis = b.circuitProbeInterval.toMillis();
     this.negativeTtlMillis = b.negativeCacheTtl.toMillis();
     this.proactiveCooldownMillis = b.proactiveCooldown.toMillis();
@@ -213,10 +202,11 @@ public final class CachingTokenSource implements TokenSource {
 
   private void completed(Sinks.One<AccessToken> sink, Refreshed refreshed, RefreshReason reason, long startedMillis) {
     long now = clock.millis();
-    Cached cached = new Cached(refreshed.token, now);
+    Cached cached = new Cached(refreshed.token(), now);
     while (true) {
       State s = state.get();
-      Grant grant = refreshed.rotatedGrant != null ? refreshed.rotatedGrant : s.grant;
+      Grant rotated = refreshed.rotatedGrant();
+      Grant grant = rotated != null ? rotated : s.grant;
       if (state.compareAndSet(s, new State(cached, null, null, grant, RefreshReason.INITIAL))) {
         if (s.failure != null && s.failure.circuit) {
           emit(new SessionEvent.CircuitClosed(clock.instant()));
@@ -224,9 +214,9 @@ public final class CachingTokenSource implements TokenSource {
         break;
       }
     }
-    emit(new SessionEvent.TokenIssued(clock.instant(), refreshed.token.grantType(), reason,
-        Duration.ofMillis(Math.max(0, now - startedMillis)), refreshed.token.fingerprint()));
-    sink.tryEmitValue(refreshed.token);
+    emit(new SessionEvent.TokenIssued(clock.instant(), refreshed.token().grantType(), reason,
+        Duration.ofMillis(Math.max(0, now - startedMillis)), refreshed.token().fingerprint()));
+    sink.tryEmitValue(refreshed.token());
   }
 
   private void failed(Sinks.One<AccessToken> sink, Throwable error, RefreshReason reason, @Nullable Cached previous) {
@@ -273,18 +263,6 @@ public final class CachingTokenSource implements TokenSource {
 
   private void emit(SessionEvent event) {
     listener.onEvent(event);
-  }
-
-  /** What a refresh produced: the token and, after rotation, the grant that presents the new refresh token. */
-  record Refreshed(AccessToken token, @Nullable Grant rotatedGrant) {}
-
-  /** Obtains a token for a grant, retrying transient failures; pluggable so a shared store can coordinate. */
-  interface Refresher {
-    Mono<Refreshed> refresh(
-        Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure);
-
-    /** Salesforce rejected {@code token}, which this refresher produced; never blocks, never throws. */
-    default void rejected(AccessToken token) {}
   }
 
   /** {@code next}: why the next refresh without a cached token happens (INITIAL, or REJECTED after invalidate). */
@@ -366,9 +344,7 @@ public final class CachingTokenSource implements TokenSource {
   private final class Cached {
     final AccessToken token;
     final Mono<AccessToken> mono;
-    final long expiresAtMillis;
-    final long proactiveAtMillis;
-    final long idleMillis;
+    final TokenLifetime.Deadlines deadlines;
     /** No expiry, no idle timeout, hence no proactive refresh: usable until rejected, whatever the time. */
     final boolean timeless;
     volatile long activityMillis;
@@ -377,51 +353,18 @@ public final class CachingTokenSource implements TokenSource {
     Cached(AccessToken token, long now) {
       this.token = token;
       this.mono = Mono.just(token);
-      Instant expiresAt = token.expiresAt();
-      long exp = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
-      if (expiresAt != null && exp - skewMillis > now) {
-        long issued = Math.min(now, token.issuedAt().toEpochMilli());
-        this.expiresAtMillis = exp - skewMillis;
-        this.proactiveAtMillis = issued + (long) ((exp - issued) * proactiveAt);
-      } else {
-        // No known expiry, or due on arrival (exp within the skew: a short session policy or a skewed clock).
-        // Refreshing again would bring another such token, one token request per call until the login rate
-        // limit: a token due on arrival is used until Salesforce rejects it.
-        this.expiresAtMillis = Long.MAX_VALUE;
-        this.proactiveAtMillis = Long.MAX_VALUE;
-      }
-      Duration idle = token.idleTimeout();
-      long configured = idleTimeoutMillis;
-      long fromToken = idle == null ? 0 : idle.toMillis();
-      long timeout = configured > 0 && fromToken > 0 ? Math.min(configured, fromToken) : Math.max(configured, fromToken);
-      this.idleMillis = timeout > 0 ? Math.max(timeout - skewMillis, timeout / 2) : Long.MAX_VALUE;
-      this.timeless = expiresAtMillis == Long.MAX_VALUE && proactiveAtMillis == Long.MAX_VALUE
-          && idleMillis == Long.MAX_VALUE;
+      this.deadlines = lifetime.of(token, now);
+      this.timeless = deadlines.timeless();
       this.activityMillis = now;
     }
 
     /** Null when usable now; otherwise why it needs refreshing. */
     @Nullable RefreshReason due(long now) {
-      if (now >= expiresAtMillis) {
-        return RefreshReason.EXPIRED;
-      }
-      if (idleMillis != Long.MAX_VALUE && now - activityMillis >= idleMillis) {
-        return RefreshReason.IDLE;
-      }
-      if (now >= proactiveAtMillis) {
-        return RefreshReason.PROACTIVE;
-      }
-      return null;
+      return deadlines.due(now, activityMillis);
     }
 
     void touch(long now) {
-      if (idleMillis == Long.MAX_VALUE) {
-        return;
-      }
-      // Salesforce only records activity once half the timeout has passed since the last record;
-      // mirroring that keeps our idea of the server's last activity conservative.
-      long last = activityMillis;
-      if (!halfTimeoutQuirk || now - last >= (idleMillis + skewMillis) / 2) {
+      if (lifetime.recordsActivity(deadlines, activityMillis, now)) {
         activityMillis = now;
       }
     }
@@ -616,7 +559,7 @@ public final class CachingTokenSource implements TokenSource {
       // With a store, SharedRefresher decides what a token request whose answer was lost means (it knows what the
       // fleet learned about rotation); without one, the endpoint refresher does.
       Refresher refresher = new EndpointRefresher(endpoint, scheduler, effectiveClock,
-          introspect ? new Introspection(introspectionClientId, introspectionClientSecret) : null,
+          introspect ? new EndpointRefresher.Introspection(introspectionClientId, introspectionClientSecret) : null,
           tokenStore == null ? refreshTokenRotation : RefreshTokenRotation.STATIC);
       if (tokenStore != null) {
         refresher = new SharedRefresher(tokenStore, refresher, grant, refreshTokenRotation, instanceUrlPolicy, scheduler);
@@ -627,102 +570,6 @@ public final class CachingTokenSource implements TokenSource {
     static WebClient defaultWebClient(Duration timeout) {
       HttpClient http = HttpClient.create().responseTimeout(timeout).followRedirect(false);
       return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
-    }
-  }
-
-  record Introspection(@Nullable String clientId, @Nullable String clientSecret) {}
-
-  /**
-   * Runs the grant against the token endpoint, retrying transient failures with jittered backoff. A refresh token
-   * that may rotate is never presented again after a request whose answer was lost ({@link
-   * TokenEndpoint#outcomeUnknown}): Salesforce may have rotated it out already, and presenting a rotated-out refresh
-   * token revokes the whole family. Such a failure is {@link FailureCause#REFRESH_OUTCOME_UNKNOWN}, for this request
-   * and every later one presenting that refresh token.
-   */
-  static final class EndpointRefresher implements Refresher {
-    private final TokenEndpoint endpoint;
-    private final Scheduler scheduler;
-    private final Clock clock;
-    private final @Nullable Introspection introspection;
-    /** Configured, then learned from the first refresh; anything but STATIC is treated as rotating. */
-    private volatile RefreshTokenRotation rotation;
-    /** The refresh token whose last request may have been processed without this process seeing the answer. */
-    private volatile @Nullable Secret inDoubt;
-
-    EndpointRefresher(TokenEndpoint endpoint, Scheduler scheduler, Clock clock, @Nullable Introspection introspection,
-        RefreshTokenRotation rotation) {
-      this.endpoint = endpoint;
-      this.scheduler = scheduler;
-      this.clock = clock;
-      this.introspection = introspection;
-      this.rotation = rotation;
-    }
-
-    @Override
-    public Mono<Refreshed> refresh(
-        Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure) {
-      Secret presented = grant instanceof RefreshTokenGrant r ? r.refreshToken() : null;
-      if (presented != null && presented.equals(inDoubt)) {
-        return Mono.error(() -> outcomeUnknown("an earlier token request with this refresh token lost its answer",
-            1, null));
-      }
-      return attempt(grant, policy, onFailure, 1);
-    }
-
-    /** The failure of a request presenting a refresh token that may have rotated; never retried. */
-    static SalesforceException outcomeUnknown(String what, int attempts, @Nullable Throwable cause) {
-      String detail = what + "; the refresh token may have rotated, and presenting it again could revoke it and "
-          + "every session it issued";
-      SalesforceException e = cause != null
-          ? SalesforceException.wrapping(FailureCause.REFRESH_OUTCOME_UNKNOWN, detail, cause)
-          : SalesforceException.of(FailureCause.REFRESH_OUTCOME_UNKNOWN, detail);
-      return e.withAttempts(attempts);
-    }
-
-    private Mono<Refreshed> attempt(
-        Grant grant, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure, int attempt) {
-      return endpoint.request(grant)
-          .flatMap(this::withExpiry)
-          .map(response -> {
-            learn(grant, response);
-            return new Refreshed(response.token(), response.rotatedRefreshToken() == null ? null
-                : grant.withRefreshToken(response.rotatedRefreshToken()));
-          })
-          .onErrorResume(SalesforceException.class, e -> {
-            onFailure.accept(new SessionEvent.RefreshFailed(clock.instant(), grant.type(), e.failureCause(), attempt));
-            if (grant instanceof RefreshTokenGrant r && rotation != RefreshTokenRotation.STATIC
-                && TokenEndpoint.outcomeUnknown(e)) {
-              inDoubt = r.refreshToken();
-              LOG.warn("a token request's answer was lost ({}); the refresh token may rotate, so it is not presented "
-                  + "again", e.failureCause());
-              return Mono.error(outcomeUnknown("token request sent, answer lost (" + e.failureCause() + ")",
-                  attempt, e));
-            }
-            if (!e.recoverable() || attempt >= policy.maxAttempts()) {
-              return Mono.error(e.withAttempts(attempt));
-            }
-            Duration delay = policy.backoff(attempt, ThreadLocalRandom.current()::nextDouble);
-            return Mono.delay(delay, scheduler).then(Mono.defer(() -> attempt(grant, policy, onFailure, attempt + 1)));
-          });
-    }
-
-    /** A refresh-token refresh tells whether the refresh token rotates: a new one in the answer means it does. */
-    private void learn(Grant grant, TokenResponse response) {
-      if (grant instanceof RefreshTokenGrant r && rotation == RefreshTokenRotation.DETECT) {
-        Secret next = response.rotatedRefreshToken();
-        rotation = next != null && !next.equals(r.refreshToken()) ? RefreshTokenRotation.ROTATING
-            : RefreshTokenRotation.STATIC;
-      }
-    }
-
-    private Mono<TokenResponse> withExpiry(TokenResponse response) {
-      if (introspection == null || introspection.clientId() == null) {
-        return Mono.just(response);
-      }
-      AccessToken token = response.token();
-      return endpoint.introspectExpiry(introspection.clientId(), introspection.clientSecret(), token)
-          .map(exp -> new TokenResponse(token.withExpiresAt(exp), response.rotatedRefreshToken(), response.scope()))
-          .defaultIfEmpty(response);
     }
   }
 }

@@ -8,9 +8,10 @@ import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.event.SessionListener;
-import io.forceflux.core.internal.Checks;
 import io.forceflux.core.internal.parse.ErrorParser;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.internal.Bodies;
+import io.forceflux.reactor.internal.OptionRules;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,13 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -349,21 +347,9 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   }
 
   private Mono<byte[]> readBounded(ClientResponse response) {
-    return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxErrorBody)
-        .map(SessionRecoveryFilter::bytes)
-        .defaultIfEmpty(new byte[0])
+    return Bodies.read(response, maxErrorBody)
         .onErrorMap(DataBufferLimitException.class, e -> SalesforceException.of(FailureCause.RESPONSE_TOO_LARGE,
             "error response larger than " + maxErrorBody + " bytes"));
-  }
-
-  private static byte[] bytes(DataBuffer buffer) {
-    try {
-      byte[] bytes = new byte[buffer.readableByteCount()];
-      buffer.read(bytes);
-      return bytes;
-    } finally {
-      DataBufferUtils.release(buffer);
-    }
   }
 
   /**
@@ -416,10 +402,6 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   }
 
   /** The one range rule for {@code freshRejectionLimit}, shared with {@link SalesforceClient.Builder}. */
-  static int checkFreshRejectionLimit(int limit) {
-    return Checks.inRange(limit, 1, 10, "freshRejectionLimit");
-  }
-
   /** Builds a {@link SessionRecoveryFilter}; invalid values fail in {@link #build()}. */
   public static final class Builder {
     private final TokenSource tokenSource;
@@ -524,7 +506,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
           || sessionReplayDeadline.compareTo(Duration.ofHours(1)) > 0) {
         throw new IllegalArgumentException("sessionReplayDeadline is out of range: " + sessionReplayDeadline);
       }
-      checkFreshRejectionLimit(freshRejectionLimit);
+      OptionRules.freshRejectionLimit(freshRejectionLimit);
       LOG.debug("session recovery filter: {}", recoveryPolicy);
       return new SessionRecoveryFilter(this);
     }

@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
  * expiry costs one token request for the whole fleet, not one per process. Plug one in with
  * {@link CachingTokenSource.Builder#tokenStore(TokenStore)}.
  *
- * <p>Implementations: {@link #inMemory()} (token sources of one process) and {@link RedisTokenStore}
+ * <p>Implementations: {@link #inMemory()} (token sources of one process) and {@link io.forceflux.reactor.redis.RedisTokenStore}
  * (processes sharing a Redis). The token source drives the protocol; a store only offers the atomic
  * steps below, each keyed by {@link io.forceflux.core.auth.Grant#credentialKey()}:
  *

@@ -1,5 +1,8 @@
 /**
- * The Reactor adapter: token sources, the session recovery filter and the Salesforce client.
+ * Sessions: token sources ({@link io.forceflux.reactor.CachingTokenSource}), token stores shared by token sources
+ * ({@link io.forceflux.reactor.TokenStore}) and the session recovery filter
+ * ({@link io.forceflux.reactor.SessionRecoveryFilter}) that replays a request after its session died. The client
+ * built on them is in {@code io.forceflux.reactor.client}; this package does not depend on it.
  */
 @NullMarked
 package io.forceflux.reactor;

@@ -6,6 +6,7 @@ import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.redis.RedisTokenStore;
 import io.forceflux.reactor.testing.FakeOrgClients;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;

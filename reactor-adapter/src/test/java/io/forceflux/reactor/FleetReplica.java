@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
+import io.forceflux.reactor.redis.RedisTokenStore;
 import io.forceflux.reactor.testing.FakeOrgClients;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

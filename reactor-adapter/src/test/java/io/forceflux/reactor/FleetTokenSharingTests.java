@@ -3,6 +3,7 @@ package io.forceflux.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.core.auth.Grant;
+import io.forceflux.reactor.redis.RedisTokenStore;
 import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;

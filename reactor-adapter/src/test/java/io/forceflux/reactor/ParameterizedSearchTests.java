@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.reactor.client.ParameterizedSearch;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.TestClients;
 import io.forceflux.testkit.FakeOrg;
 import java.time.Duration;

@@ -9,6 +9,7 @@ import io.forceflux.core.auth.RefreshTokenGrant;
 import io.forceflux.core.auth.Secret;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
+import io.forceflux.reactor.redis.RedisTokenStore;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.RedisServer;
 import io.lettuce.core.RedisClient;

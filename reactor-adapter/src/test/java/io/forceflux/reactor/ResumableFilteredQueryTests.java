@@ -3,6 +3,7 @@ package io.forceflux.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.reactor.client.Query;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.TestClients;
 import io.forceflux.testkit.CursorMode;
 import io.forceflux.testkit.FakeOrg;

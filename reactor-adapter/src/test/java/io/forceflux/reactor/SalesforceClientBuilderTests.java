@@ -7,6 +7,7 @@ import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.reactor.client.Query;
+import io.forceflux.reactor.client.SalesforceClient;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

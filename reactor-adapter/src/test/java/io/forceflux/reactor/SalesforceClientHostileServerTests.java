@@ -7,6 +7,7 @@ import io.forceflux.core.auth.GrantType;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.SessionListener;
+import io.forceflux.reactor.client.SalesforceClient;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.reactor.client.Limits;
 import io.forceflux.reactor.client.Query;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.TestClients;
 import io.forceflux.reactor.client.TestClients.Probe;
 import io.forceflux.testkit.FakeOrg;

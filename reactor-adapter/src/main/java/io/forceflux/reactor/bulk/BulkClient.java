@@ -10,7 +10,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Salesforce Bulk API 2.0: ingest and query jobs that outlive any session, as backpressured {@link Flux}es. Get
- * one from {@link io.forceflux.reactor.SalesforceClient#bulk()}.
+ * one from {@link io.forceflux.reactor.client.SalesforceClient#bulk()}.
  *
  * <pre>{@code
  * salesforce.bulk().query("SELECT Id, Name FROM Account")
@@ -46,7 +46,7 @@ public interface BulkClient {
 
   /**
    * A client over {@code web}, which must carry a {@link io.forceflux.reactor.SessionRecoveryFilter} as its
-   * innermost filter (as {@link io.forceflux.reactor.SalesforceClient.Builder} builds it).
+   * innermost filter (as {@link io.forceflux.reactor.client.SalesforceClient.Builder} builds it).
    *
    * @param apiVersion the API version for new jobs, like {@code 67.0}
    */

@@ -1,16 +1,13 @@
 package io.forceflux.reactor.bulk;
 
 import io.forceflux.core.error.FailureCause;
-import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
-import io.forceflux.core.internal.parse.ErrorParser;
 import io.forceflux.reactor.SessionRecoveryFilter;
+import io.forceflux.reactor.internal.Bodies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -31,7 +28,6 @@ import tools.jackson.databind.MappingIterator;
  * {@link SalesforceException}; no Spring or Reactor Netty exception escapes.
  */
 final class BulkHttp {
-  private static final int MAX_ERROR_BODY = 64 * 1024;
   private static final int MAX_JSON_BODY = 4 * 1024 * 1024;
   private static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
 
@@ -60,9 +56,7 @@ final class BulkHttp {
     WebClient.RequestHeadersSpec<?> request = body == null ? spec
         : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(DefaultBulkClient.JSON.writeValueAsBytes(body));
     return request.exchangeToMono(response -> ok(response, what)
-            .flatMap(r -> DataBufferUtils.join(r.body(BodyExtractors.toDataBuffers()), MAX_JSON_BODY))
-            .map(BulkHttp::bytes))
-        .defaultIfEmpty(new byte[0])
+            .flatMap(r -> Bodies.read(r, MAX_JSON_BODY)))
         .<JsonNode>handle((bytes, sink) -> {
           if (bytes.length == 0) {
             sink.next(DefaultBulkClient.JSON.missingNode());
@@ -95,10 +89,7 @@ final class BulkHttp {
           String contentType = headers.getFirst("Content-Type");
           String count = headers.getFirst("Sforce-NumberOfRecords");
           String locator = headers.getFirst("Sforce-Locator");
-          return DataBufferUtils.join(r.body(BodyExtractors.toDataBuffers()), maxPageBytes)
-              .map(BulkHttp::bytes)
-              .defaultIfEmpty(new byte[0])
-              .map(bytes -> new Page(bytes, contentType, count, locator));
+          return Bodies.read(r, maxPageBytes).map(bytes -> new Page(bytes, contentType, count, locator));
         }))
         .onErrorMap(e -> !(e instanceof SalesforceException), e -> failure(e, what));
   }
@@ -130,19 +121,7 @@ final class BulkHttp {
 
   private static Mono<ClientResponse> ok(ClientResponse response, String what) {
     int status = response.statusCode().value();
-    if (status >= 200 && status < 300) {
-      return Mono.just(response);
-    }
-    String contentType = response.headers().contentType().map(MediaType::toString).orElse(null);
-    return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(
-            response.body(BodyExtractors.toDataBuffers()), MAX_ERROR_BODY))
-        .map(BulkHttp::bytes)
-        .defaultIfEmpty(new byte[0])
-        .flatMap(bytes -> Mono.error(apiError(ErrorParser.parse(status, contentType, bytes), what)));
-  }
-
-  static SalesforceException apiError(SalesforceError error, String what) {
-    return SalesforceException.ofApiError(error, what + " failed");
+    return status >= 200 && status < 300 ? Mono.just(response) : Bodies.error(response, what);
   }
 
   static SalesforceException malformed(String what) {
@@ -150,17 +129,11 @@ final class BulkHttp {
   }
 
   private SalesforceException failure(Throwable e, String what) {
-    if (e instanceof DataBufferLimitException) {
-      return SalesforceException.of(FailureCause.RESPONSE_TOO_LARGE,
-          what + ": response larger than " + maxPageBytes + " bytes (maxPageBytes)");
-    }
     if (e instanceof JacksonException && !(e.getCause() instanceof IOException)) {
       return SalesforceException.of(FailureCause.MALFORMED_RESPONSE, what + ": the CSV could not be parsed ("
           + e.getClass().getSimpleName() + ")");
     }
-    return SalesforceException.wrapping(FailureCause.TRANSPORT,
-        what + ": connection failed or closed before the response was complete (" + e.getClass().getSimpleName()
-            + ")", e);
+    return Bodies.failure(e, what, maxPageBytes);
   }
 
   static boolean isTransport(Throwable e) {
@@ -169,15 +142,5 @@ final class BulkHttp {
 
   static boolean hasCode(Throwable e, String code) {
     return e instanceof SalesforceException se && se.error() != null && code.equals(se.error().errorCode());
-  }
-
-  private static byte[] bytes(DataBuffer buffer) {
-    try {
-      byte[] bytes = new byte[buffer.readableByteCount()];
-      buffer.read(bytes);
-      return bytes;
-    } finally {
-      DataBufferUtils.release(buffer);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.forceflux.reactor.bulk;
 
+import java.util.regex.Pattern;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.dataformat.csv.CsvMapper;
@@ -9,6 +10,8 @@ import tools.jackson.dataformat.csv.CsvWriteFeature;
 
 /** Jackson's CSV dataformat set up for Bulk API 2.0: rows as string arrays, in and out. */
 final class CsvRows {
+  /** A column name Bulk accepts: an API name, possibly a relationship path ({@code Account.Name}). */
+  static final Pattern COLUMN = Pattern.compile("[A-Za-z][A-Za-z0-9_.]{0,254}");
   // Empty strings are written quoted: a row whose only value is empty must not become a blank line, which
   // Salesforce skips (the row would be lost without a result).
   private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvReadFeature.WRAP_AS_ARRAY)

@@ -7,13 +7,10 @@ import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.internal.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,7 +41,6 @@ final class DefaultBulkClient implements BulkClient {
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9]{15}([A-Za-z0-9]{3})?");
   private static final Pattern LOCATOR = Pattern.compile("[A-Za-z0-9+/=_-]{1,256}");
   private static final Pattern VERSION = Pattern.compile("\\d{1,3}\\.\\d");
-  private static final Pattern COLUMN = Pattern.compile("[A-Za-z][A-Za-z0-9_.]{0,254}");
   private static final String NULL_LOCATOR = "null";
   /** Retries of a result page or file whose body broke off; the filter already retried the request itself. */
   private static final int BODY_RETRIES = 3;
@@ -504,112 +500,6 @@ final class DefaultBulkClient implements BulkClient {
       }
       case UNPROCESSED -> new IngestResult(jobId, outcome, null, false, null, null, fields);
     };
-  }
-
-  /** Records to CSV rows: the first record's properties are the columns. */
-  private static final class RecordRows {
-    private @Nullable List<String> columns;
-    private byte[] header = new byte[0];
-
-    byte[] header() {
-      return header;
-    }
-
-    void row(Object record, SynchronousSink<byte[]> sink) {
-      JsonNode node;
-      try {
-        node = record instanceof JsonNode n ? n : JSON.valueToTree(record);
-      } catch (JacksonException e) {
-        sink.error(new IllegalArgumentException("a record could not be turned into JSON: "
-            + record.getClass().getName()));
-        return;
-      }
-      if (!(node instanceof ObjectNode object)) {
-        sink.error(new IllegalArgumentException("each record must be an object, map or JsonNode object"));
-        return;
-      }
-      if (columns == null) {
-        List<String> names = new ArrayList<>();
-        for (String name : object.propertyNames()) {
-          if (!name.equals("attributes")) {
-            if (!COLUMN.matcher(name).matches()) {
-              sink.error(new IllegalArgumentException("not a field name: " + Redaction.snippet(name, 80)));
-              return;
-            }
-            names.add(name);
-          }
-        }
-        if (names.isEmpty()) {
-          sink.error(new IllegalArgumentException("the first record has no fields"));
-          return;
-        }
-        columns = names;
-        header = CsvRows.write(names.toArray(new String[0]));
-      }
-      String[] values = new String[columns.size()];
-      int matched = 0;
-      for (int i = 0; i < values.length; i++) {
-        JsonNode value = object.get(columns.get(i));
-        if (value == null || value.isMissingNode()) {
-          values[i] = "";
-          continue;
-        }
-        matched++;
-        if (value.isContainer()) {
-          sink.error(new IllegalArgumentException("field " + columns.get(i) + " holds an object or array"));
-          return;
-        }
-        values[i] = value.isNull() ? "#N/A" : value.asString();
-      }
-      int own = object.has("attributes") ? object.size() - 1 : object.size();
-      if (own != matched) {
-        sink.error(new IllegalArgumentException("a record has a field the first record did not have (columns: "
-            + columns + ")"));
-        return;
-      }
-      sink.next(CsvRows.write(values));
-    }
-  }
-
-  /** CSV text rows: the first is the header, checked before any job is created. */
-  private static final class CsvTextRows {
-    private byte @Nullable [] header;
-
-    byte[] header() {
-      return header == null ? new byte[0] : header;
-    }
-
-    void row(String text, SynchronousSink<byte[]> sink) {
-      String row = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
-          : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-      if (header == null) {
-        String[] names;
-        try (MappingIterator<String[]> it = CsvRows.reader(',').readValues(row)) {
-          names = it.hasNextValue() ? it.nextValue() : new String[0];
-        } catch (JacksonException e) {
-          sink.error(new IllegalArgumentException("the CSV header row is not valid CSV"));
-          return;
-        }
-        Set<String> seen = new HashSet<>();
-        for (String name : names) {
-          if (!COLUMN.matcher(name.trim()).matches() || !seen.add(name.trim().toLowerCase(java.util.Locale.ROOT))) {
-            sink.error(new IllegalArgumentException("bad CSV header: " + Redaction.snippet(
-                name.isEmpty() ? "(an empty column name)" : name, 80) + " is not a field name or is repeated"));
-            return;
-          }
-        }
-        if (names.length == 0) {
-          sink.error(new IllegalArgumentException("bad CSV header: no columns"));
-          return;
-        }
-        header = (row + "\n").getBytes(StandardCharsets.UTF_8);
-        return;
-      }
-      if (row.isBlank()) {
-        return;
-      }
-      sink.next((row + "\n").getBytes(StandardCharsets.UTF_8));
-    }
   }
 
   // ---- plumbing ----

@@ -2,13 +2,6 @@ package io.forceflux.reactor.client;
 
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
-import io.forceflux.reactor.composite.BatchRequest;
-import io.forceflux.reactor.composite.BatchResult;
-import io.forceflux.reactor.composite.CompositeRequest;
-import io.forceflux.reactor.composite.CompositeResult;
-import io.forceflux.reactor.composite.Subrequest;
-import io.forceflux.reactor.composite.SubrequestResult;
-import io.forceflux.reactor.composite.TreeResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,14 +2,8 @@ package io.forceflux.reactor.client;
 
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.bulk.BulkClient;
 import io.forceflux.reactor.bulk.BulkOptions;
-import io.forceflux.reactor.composite.BatchRequest;
-import io.forceflux.reactor.composite.BatchResult;
-import io.forceflux.reactor.composite.CompositeRequest;
-import io.forceflux.reactor.composite.CompositeResult;
-import io.forceflux.reactor.composite.TreeResult;
 import io.forceflux.reactor.governor.ApiGovernor;
 import java.net.URI;
 import java.time.Duration;
@@ -31,7 +25,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -39,20 +32,22 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The implementation behind {@link SalesforceClient#builder()}. Not API: build clients with the builder, which
- * wires the {@code WebClient} this class requires (one carrying a {@link io.forceflux.reactor.SessionRecoveryFilter}
- * as its innermost filter).
+ * The implementation behind {@link SalesforceClient#builder()}, which wires the {@code WebClient} this class
+ * requires (one carrying a {@link io.forceflux.reactor.SessionRecoveryFilter} as its innermost filter).
  */
-public final class DefaultSalesforceClient implements SalesforceClient {
-  /** The API version used when none is configured and the instance's list cannot be read. */
-  public static final String FALLBACK_API_VERSION = "67.0";
+final class DefaultSalesforceClient implements SalesforceClient {
+  /**
+   * The API version used when none is configured and the instance's list cannot be read; keep
+   * {@link SalesforceClient#apiVersion()}'s javadoc in step.
+   */
+  static final String FALLBACK_API_VERSION = "67.0";
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultSalesforceClient.class);
   private static final int COLLECTION_SIZE = 200;
   private static final Consumer<HttpHeaders> NO_HEADERS = h -> { };
 
   /** How long a describe is served from the cache before it is asked again, with {@code If-Modified-Since}. */
-  public static final Duration DEFAULT_DESCRIBE_TTL = Duration.ofMinutes(15);
+  static final Duration DEFAULT_DESCRIBE_TTL = Duration.ofMinutes(15);
 
   private final WebClient web;
   private final Rest rest;
@@ -61,44 +56,15 @@ public final class DefaultSalesforceClient implements SalesforceClient {
   private final int batchSize;
   private final Mono<String> apiVersion;
 
-  private DefaultSalesforceClient(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
-      int maxPageBytes) {
-    this(web, apiVersion, pagePrefetch, batchSize, maxPageBytes, Schedulers.parallel(), DEFAULT_DESCRIBE_TTL);
-  }
-
-  private DefaultSalesforceClient(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
-      int maxPageBytes, Scheduler scheduler, Duration describeTtl) {
-    this.web = web;
-    this.describes = new Describes(scheduler, describeTtl);
-    this.rest = new Rest(web, maxPageBytes);
-    this.pagePrefetch = pagePrefetch;
-    this.batchSize = batchSize;
-    this.apiVersion = apiVersion != null ? Mono.just(apiVersion) : discoverVersion();
-  }
-
   /**
-   * A client over {@code web}, which must carry the session filter; used by {@link SalesforceClient.Builder}.
+   * A client over {@code web}, which must carry the session filter; built by {@link SalesforceClient.Builder}.
    *
    * @param apiVersion null to discover it
    * @param batchSize 0 for none
+   * @param scheduler the clock of the describe cache
+   * @param describeTtl the describe cache's time to live (0: ask every time, with {@code If-Modified-Since})
    */
-  public static SalesforceClient create(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
-      int maxPageBytes) {
-    Objects.requireNonNull(web, "web");
-    if (apiVersion != null) {
-      Paths.checkVersion(apiVersion);
-    }
-    if (batchSize != 0) {
-      Query.checkBatchSize(batchSize);
-    }
-    return new DefaultSalesforceClient(web, apiVersion, pagePrefetch, batchSize, maxPageBytes);
-  }
-
-  /**
-   * Like {@link #create(WebClient, String, int, int, int)}, with the scheduler whose clock times the describe cache
-   * and the cache's time to live (0: ask every time, with {@code If-Modified-Since}).
-   */
-  public static SalesforceClient create(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
+  DefaultSalesforceClient(WebClient web, @Nullable String apiVersion, int pagePrefetch, int batchSize,
       int maxPageBytes, Scheduler scheduler, Duration describeTtl) {
     Objects.requireNonNull(web, "web");
     Objects.requireNonNull(scheduler, "scheduler");
@@ -109,8 +75,12 @@ public final class DefaultSalesforceClient implements SalesforceClient {
     if (batchSize != 0) {
       Query.checkBatchSize(batchSize);
     }
-    return new DefaultSalesforceClient(web, apiVersion, pagePrefetch, batchSize, maxPageBytes, scheduler,
-        describeTtl);
+    this.web = web;
+    this.describes = new Describes(scheduler, describeTtl);
+    this.rest = new Rest(web, maxPageBytes);
+    this.pagePrefetch = pagePrefetch;
+    this.batchSize = batchSize;
+    this.apiVersion = apiVersion != null ? Mono.just(apiVersion) : discoverVersion();
   }
 
   /** The newest listed version, learnt once; a fallback caused by a failure before any answer is not kept. */

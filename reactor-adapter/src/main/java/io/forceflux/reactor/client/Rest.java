@@ -3,19 +3,15 @@ package io.forceflux.reactor.client;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceError;
 import io.forceflux.core.error.SalesforceException;
-import io.forceflux.core.internal.parse.ErrorParser;
 import io.forceflux.reactor.SessionRecoveryFilter;
+import io.forceflux.reactor.internal.Bodies;
 import java.net.URI;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
@@ -25,9 +21,6 @@ import reactor.core.publisher.Mono;
  * failure (error status, transport, oversized or truncated body) into a {@link SalesforceException}.
  */
 final class Rest {
-  /** How much of an error body is read for classification; the rest is discarded. */
-  static final int MAX_ERROR_BODY = 64 * 1024;
-
   private final WebClient web;
   private final int maxBodyBytes;
 
@@ -83,21 +76,13 @@ final class Rest {
     int status = response.statusCode().value();
     if ((status >= 200 && status < 300) || status == 304 || alsoReply.test(status)) {
       HttpHeaders headers = response.headers().asHttpHeaders();
-      return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxBodyBytes)
-          .map(Rest::bytes)
-          .defaultIfEmpty(new byte[0])
-          .map(bytes -> new Reply(status, bytes, headers));
+      return Bodies.read(response, maxBodyBytes).map(bytes -> new Reply(status, bytes, headers));
     }
-    String contentType = response.headers().contentType().map(MediaType::toString).orElse(null);
-    return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(
-            response.body(BodyExtractors.toDataBuffers()), MAX_ERROR_BODY))
-        .map(Rest::bytes)
-        .defaultIfEmpty(new byte[0])
-        .flatMap(bytes -> Mono.error(apiError(ErrorParser.parse(status, contentType, bytes), what)));
+    return Bodies.error(response, what);
   }
 
   static SalesforceException apiError(SalesforceError error, String what) {
-    return SalesforceException.ofApiError(error, what + " failed");
+    return Bodies.apiError(error, what);
   }
 
   static SalesforceException malformed(String what, @Nullable Throwable cause) {
@@ -106,23 +91,6 @@ final class Rest {
   }
 
   private SalesforceException failure(Throwable e, String what) {
-    if (e instanceof DataBufferLimitException) {
-      return SalesforceException.of(FailureCause.RESPONSE_TOO_LARGE,
-          what + ": response larger than " + maxBodyBytes + " bytes (maxPageBytes)");
-    }
-    // Reactor Netty's PrematureCloseException, resets, timeouts while the body streams in.
-    return SalesforceException.wrapping(FailureCause.TRANSPORT,
-        what + ": connection failed or closed before the response was complete (" + e.getClass().getSimpleName()
-            + ")", e);
-  }
-
-  private static byte[] bytes(DataBuffer buffer) {
-    try {
-      byte[] bytes = new byte[buffer.readableByteCount()];
-      buffer.read(bytes);
-      return bytes;
-    } finally {
-      DataBufferUtils.release(buffer);
-    }
+    return Bodies.failure(e, what, maxBodyBytes);
   }
 }

@@ -4,7 +4,7 @@ import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.auth.RefreshTokenGrant;
 import io.forceflux.reactor.CachingTokenSource;
-import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.Credentials;
 import io.forceflux.testkit.FakeOrg;
 import java.net.URI;

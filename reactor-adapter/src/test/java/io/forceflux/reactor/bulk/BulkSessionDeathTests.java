@@ -2,7 +2,7 @@ package io.forceflux.reactor.bulk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.TestClients;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.MutableClock;

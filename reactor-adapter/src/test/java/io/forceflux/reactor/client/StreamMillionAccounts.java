@@ -3,7 +3,6 @@ package io.forceflux.reactor.client;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.core.event.SessionListener;
-import io.forceflux.reactor.SalesforceClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;

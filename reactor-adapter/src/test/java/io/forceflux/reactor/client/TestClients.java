@@ -3,7 +3,6 @@ package io.forceflux.reactor.client;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.Jitter;
 import io.forceflux.core.recovery.RecoveryPolicy;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.TestGuards;
 import io.forceflux.reactor.testing.FakeOrgClients;
 import io.forceflux.testkit.Credentials;

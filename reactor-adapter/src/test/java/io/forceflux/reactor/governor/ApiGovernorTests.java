@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.core.error.ApiLimitException;
 import io.forceflux.core.error.LimitInfo;
-import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.TestClients;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;

@@ -3,7 +3,7 @@ package io.forceflux.reactor.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.core.error.ApiLimitException;
-import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.TestClients;
 import io.forceflux.reactor.governor.ApiGovernor;
 import io.forceflux.testkit.FakeOrg;

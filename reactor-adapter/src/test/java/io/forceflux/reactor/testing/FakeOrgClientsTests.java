@@ -6,7 +6,7 @@ import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.InstanceUrlPolicy;
 import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.ConnectionPools;
-import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.FakeOrg;
 import java.net.URI;
 import java.time.Duration;

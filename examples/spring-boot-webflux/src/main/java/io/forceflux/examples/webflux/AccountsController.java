@@ -1,7 +1,7 @@
 package io.forceflux.examples.webflux;
 
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.client.Query;
+import io.forceflux.reactor.client.SalesforceClient;
 import java.net.URI;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,6 @@
 package io.forceflux.boot.autoconfigure;
 
-import io.forceflux.reactor.MicrometerSessionListener;
+import io.forceflux.reactor.micrometer.MicrometerSessionListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -1,7 +1,7 @@
 package io.forceflux.boot.autoconfigure;
 
-import io.forceflux.reactor.RedisTokenStore;
 import io.forceflux.reactor.TokenStore;
+import io.forceflux.reactor.redis.RedisTokenStore;
 import java.net.URI;
 import java.net.URISyntaxException;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(before = ForceFluxAutoConfiguration.class,
     afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
-@ConditionalOnClass(name = {"io.lettuce.core.RedisClient", "io.forceflux.reactor.RedisTokenStore"})
+@ConditionalOnClass(name = {"io.lettuce.core.RedisClient", "io.forceflux.reactor.redis.RedisTokenStore"})
 @Conditional(OnTokenStoreConfigured.class)
 public class ForceFluxRedisAutoConfiguration {
 

@@ -2,9 +2,9 @@ package io.forceflux.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forceflux.reactor.RedisTokenStore;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.TokenStore;
+import io.forceflux.reactor.client.SalesforceClient;
+import io.forceflux.reactor.redis.RedisTokenStore;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.RedisServer;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.forceflux.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.reactor.CachingTokenSource;
-import io.forceflux.reactor.SalesforceClient;
+import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.testkit.FakeOrg;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -2,8 +2,8 @@ package com.example;
 
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
-import io.forceflux.reactor.SalesforceClient;
 import io.forceflux.reactor.client.Query;
+import io.forceflux.reactor.client.SalesforceClient;
 import java.net.URI;
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.forceflux.reactor.composite;
+package io.forceflux.reactor.client;
 
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

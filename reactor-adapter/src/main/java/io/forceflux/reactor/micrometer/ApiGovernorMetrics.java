@@ -1,5 +1,6 @@
-package io.forceflux.reactor.governor;
+package io.forceflux.reactor.micrometer;
 
+import io.forceflux.reactor.governor.ApiGovernor;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.client;
 
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
@@ -6,21 +6,14 @@ import io.forceflux.core.error.LimitInfo;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.internal.ApiVersions;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.CachingTokenSource;
+import io.forceflux.reactor.ConnectionPools;
+import io.forceflux.reactor.SessionRecoveryFilter;
+import io.forceflux.reactor.TokenSource;
 import io.forceflux.reactor.bulk.BulkClient;
 import io.forceflux.reactor.bulk.BulkOptions;
-import io.forceflux.reactor.client.ApiVersion;
-import io.forceflux.reactor.client.DefaultSalesforceClient;
-import io.forceflux.reactor.client.Limits;
-import io.forceflux.reactor.client.ParameterizedSearch;
-import io.forceflux.reactor.client.Query;
-import io.forceflux.reactor.client.SaveResult;
-import io.forceflux.reactor.client.UpsertResult;
-import io.forceflux.reactor.composite.BatchRequest;
-import io.forceflux.reactor.composite.BatchResult;
-import io.forceflux.reactor.composite.CompositeRequest;
-import io.forceflux.reactor.composite.CompositeResult;
-import io.forceflux.reactor.composite.TreeResult;
 import io.forceflux.reactor.governor.ApiGovernor;
+import io.forceflux.reactor.internal.OptionRules;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -311,7 +304,7 @@ public interface SalesforceClient {
 
   /**
    * The API version requests use: the configured one, else the newest the instance lists (asked once), else
-   * {@value DefaultSalesforceClient#FALLBACK_API_VERSION} if that cannot be learnt.
+   * {@code 67.0} if that cannot be learnt.
    */
   Mono<String> apiVersion();
 
@@ -405,7 +398,7 @@ public interface SalesforceClient {
 
     /**
      * The API version, like {@code "67.0"}. Default: the newest the instance lists at {@code GET /services/data/}
-     * (asked once, on first use), or {@value DefaultSalesforceClient#FALLBACK_API_VERSION} when that fails.
+     * (asked once, on first use), or {@code 67.0} when that fails.
      *
      * @throws IllegalArgumentException if it is not two or three digits and {@code .0}, e.g. {@code 67.0}
      */
@@ -482,7 +475,7 @@ public interface SalesforceClient {
      * failure; see {@link SessionRecoveryFilter.Builder#freshRejectionLimit}. Default 2; range 1..10.
      */
     public Builder freshRejectionLimit(int limit) {
-      this.freshRejectionLimit = SessionRecoveryFilter.checkFreshRejectionLimit(limit);
+      this.freshRejectionLimit = OptionRules.freshRejectionLimit(limit);
       return this;
     }
 
@@ -560,7 +553,7 @@ public interface SalesforceClient {
       // Composite answer refused for a dead session, with nothing executed, into the 401 it recovers from.
       web.filter(filter);
       web.filter(new CompositeSessionFilter(maxPageBytes));
-      SalesforceClient client = DefaultSalesforceClient.create(web.build(), apiVersion, pagePrefetch, batchSize,
+      SalesforceClient client = new DefaultSalesforceClient(web.build(), apiVersion, pagePrefetch, batchSize,
           maxPageBytes, scheduler, describeCacheTtl);
       if (governor != null) {
         // One GET /limits before the governor's first request (the first client of a shared governor sets it).

@@ -1,10 +1,8 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.client;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
+import io.forceflux.reactor.internal.Bodies;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -48,9 +46,7 @@ final class CompositeSessionFilter implements ExchangeFilterFunction {
       if (response.statusCode().value() != 200) {
         return Mono.just(response);
       }
-      return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxBytes)
-          .map(CompositeSessionFilter::bytes)
-          .defaultIfEmpty(new byte[0])
+      return Bodies.read(response, maxBytes)
           .map(bytes -> nothingRanForADeadSession(bytes, batch)
               ? response.mutate().statusCode(HttpStatus.UNAUTHORIZED).body(SESSION_REJECTED).build()
               : response.mutate().body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes))).build());
@@ -82,16 +78,6 @@ final class CompositeSessionFilter implements ExchangeFilterFunction {
       }
     }
     return sessionRejected;
-  }
-
-  private static byte[] bytes(DataBuffer buffer) {
-    try {
-      byte[] bytes = new byte[buffer.readableByteCount()];
-      buffer.read(bytes);
-      return bytes;
-    } finally {
-      DataBufferUtils.release(buffer);
-    }
   }
 
   @Override

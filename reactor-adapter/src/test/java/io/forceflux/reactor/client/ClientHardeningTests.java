@@ -1,11 +1,8 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forceflux.core.error.SalesforceException;
-import io.forceflux.reactor.client.SaveResult;
-import io.forceflux.reactor.client.TestClients;
-import io.forceflux.reactor.client.UpsertResult;
 import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
 import io.forceflux.testkit.FaultTarget;
@@ -85,7 +82,7 @@ class ClientHardeningTests {
     // Every attempt of the first versions call (the filter retries a GET 503) is refused.
     org.faults().next(TestClients.QUICK.maxAttempts(), FaultTarget.API, Fault.serverUnavailable());
 
-    assertThat(client.apiVersion().block(BOUND)).isEqualTo(io.forceflux.reactor.client.DefaultSalesforceClient.FALLBACK_API_VERSION);
+    assertThat(client.apiVersion().block(BOUND)).isEqualTo(DefaultSalesforceClient.FALLBACK_API_VERSION);
     assertThat(client.apiVersion().block(BOUND)).isEqualTo("64.0"); // the org answered: its newest version
     assertThat(client.apiVersion().block(BOUND)).isEqualTo("64.0");
   }

@@ -1,4 +1,4 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.redis;
 
 import static io.forceflux.core.internal.Checks.check;
 
@@ -6,25 +6,12 @@ import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Secret;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
-import io.lettuce.core.ClientOptions;
+import io.forceflux.reactor.RefreshTokenRotation;
+import io.forceflux.reactor.TokenStore;
+import io.forceflux.reactor.redis.RedisConnections.Value;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,21 +21,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A {@link TokenStore} on Redis, through Lettuce's reactive API (Lettuce is an optional dependency: add
@@ -153,60 +132,20 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       return 1
       """;
 
-  private final RedisClient client;
-  private final ClientResources resources;
-  private final RedisURI uri;
   private final String prefix;
   private final Duration leaseTtl;
   private final Duration pollInterval;
-  private final Duration commandTimeout;
-  private final Duration connectTimeout;
   private final @Nullable TokenCipher cipher;
-  private final Scheduler timer = Schedulers.parallel();
-  /** Where commands are sent from: Lettuce's endpoint lock is never taken on a Reactor Netty event loop. */
-  private final Scheduler dispatch = Schedulers.boundedElastic();
-  private final Connector<StatefulRedisConnection<String, Value>> commands;
-  private final Connector<StatefulRedisPubSubConnection<String, Value>> pubSub;
-  private final Sinks.Many<Message> messages = Sinks.many().multicast().directBestEffort();
-  private final Map<String, Mono<Void>> subscriptions = new ConcurrentHashMap<>();
+  private final RedisConnections redis;
   private final Map<String, Keys> keys = new ConcurrentHashMap<>();
   private final AtomicBoolean unreadableLogged = new AtomicBoolean();
 
   private RedisTokenStore(Builder b, RedisURI uri) {
-    this.uri = uri;
     this.prefix = b.keyPrefix;
     this.leaseTtl = b.leaseTtl;
     this.pollInterval = b.pollInterval;
-    this.commandTimeout = b.commandTimeout;
-    this.connectTimeout = b.connectTimeout;
     this.cipher = b.encryptionKey == null ? null : new TokenCipher(b.encryptionKey);
-    // Reconnect quickly once Redis is back (the default backs off to 30 s): sharing resumes within ~1 s.
-    this.resources = ClientResources.builder()
-        .ioThreadPoolSize(2)
-        .computationThreadPoolSize(2)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-        .build();
-    this.client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .publishOnScheduler(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-        .build());
-    this.commands = new Connector<>(() -> client.connectAsync(Value.CODEC, uri));
-    this.pubSub = new Connector<>(() -> client.connectPubSubAsync(Value.CODEC, uri).thenApply(c -> {
-      c.addListener(new RedisPubSubAdapter<>() {
-        @Override
-        public void message(String channel, Value message) {
-          messages.tryEmitNext(new Message(channel, message.text));
-        }
-      });
-      return c;
-    }));
-    // Connect in the background now, so the first refresh does not pay for it; a failure is forgotten.
-    commands.get().subscribe(c -> { }, e -> { });
-    pubSub.get().subscribe(c -> { }, e -> { });
+    this.redis = new RedisConnections(uri, b.commandTimeout, b.connectTimeout);
   }
 
   /**
@@ -220,19 +159,19 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   @Override
   public Mono<Entry> read(String credential) {
     Keys k = keys(credential);
-    return run(redis -> redis.hmget(k.token, "ver", "tok", "rt", "rot", "rs").collectList()).map(values -> entry(k, values));
+    return redis.run(r -> r.hmget(k.token, "ver", "tok", "rt", "rot", "rs").collectList()).map(values -> entry(k, values));
   }
 
   @Override
   public Mono<Boolean> invalidate(String credential, long version) {
     Keys k = keys(credential);
-    return script(INVALIDATE, new String[] {k.token}, Long.toString(version)).map(n -> n > 0);
+    return redis.script(INVALIDATE, new String[] {k.token}, Long.toString(version)).map(n -> n > 0);
   }
 
   @Override
   public Mono<Boolean> acquireLease(String credential, String owner) {
     Keys k = keys(credential);
-    return run(redis -> redis.set(k.lease, new Value(owner), SetArgs.Builder.nx().px(leaseTtl.toMillis())))
+    return redis.run(r -> r.set(k.lease, new Value(owner), SetArgs.Builder.nx().px(leaseTtl.toMillis())))
         .map("OK"::equals)
         .defaultIfEmpty(false);
   }
@@ -240,13 +179,13 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   @Override
   public Mono<Boolean> renewLease(String credential, String owner) {
     Keys k = keys(credential);
-    return script(RENEW, new String[] {k.lease}, owner, Long.toString(leaseTtl.toMillis())).map(n -> n > 0);
+    return redis.script(RENEW, new String[] {k.lease}, owner, Long.toString(leaseTtl.toMillis())).map(n -> n > 0);
   }
 
   @Override
   public Mono<Void> releaseLease(String credential, String owner) {
     Keys k = keys(credential);
-    return script(RELEASE, new String[] {k.lease}, owner).then();
+    return redis.script(RELEASE, new String[] {k.lease}, owner).then();
   }
 
   @Override
@@ -256,7 +195,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     return Mono.defer(() -> {
       String sealedToken = seal(TokenCodec.encode(token), "tok", k);
       String sealedRefresh = refreshToken == null ? "" : seal(refreshToken.reveal(), "rt", k);
-      return script(PUBLISH, new String[] {k.token, k.lease}, owner, Long.toString(expectedVersion), sealedToken,
+      return redis.script(PUBLISH, new String[] {k.token, k.lease}, owner, Long.toString(expectedVersion), sealedToken,
           sealedRefresh, k.channel, rotationField(rotation));
     });
   }
@@ -269,7 +208,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       Secret refreshToken = entry.refreshToken();
       String sealedToken = token == null ? "" : seal(TokenCodec.encode(token), "tok", k);
       String sealedRefresh = refreshToken == null ? "" : seal(refreshToken.reveal(), "rt", k);
-      return script(RESTORE, new String[] {k.token}, Long.toString(entry.version()), sealedToken, sealedRefresh,
+      return redis.script(RESTORE, new String[] {k.token}, Long.toString(entry.version()), sealedToken, sealedRefresh,
           rotationField(entry.rotation()), k.channel);
     }).map(n -> n > 0);
   }
@@ -284,28 +223,20 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
   @Override
   public Flux<Long> published(String credential) {
-    String channel = keys(credential).channel;
-    return Flux.merge(messages.asFlux(), subscribed(channel).then(Mono.<Message>empty()))
-        .filter(m -> m.channel.equals(channel))
-        .handle((Message m, reactor.core.publisher.SynchronousSink<Long> sink) -> {
+    return redis.messages(keys(credential).channel)
+        .handle((String message, reactor.core.publisher.SynchronousSink<Long> sink) -> {
           try {
-            sink.next(Long.parseLong(m.message));
+            sink.next(Long.parseLong(message));
           } catch (NumberFormatException e) {
             // not one of ours: ignore
           }
-        })
-        .onErrorResume(e -> Flux.never())
-        .publishOn(timer);
+        });
   }
 
   /** Every activation of either connection (commands or notifications), including after Lettuce reconnected. */
   @Override
   public Flux<Long> connected() {
-    return resources.eventBus().get()
-        .filter(ConnectionActivatedEvent.class::isInstance)
-        .index((i, e) -> i + 1)
-        .onErrorResume(e -> Flux.never())
-        .publishOn(timer);
+    return redis.connected();
   }
 
   @Override
@@ -324,51 +255,12 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
    */
   @Override
   public void close() {
-    commands.close();
-    pubSub.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
+    redis.close();
   }
 
   @Override
   public String toString() {
     return "RedisTokenStore[prefix=" + prefix + ", leaseTtl=" + leaseTtl + ", encrypted=" + (cipher != null) + "]";
-  }
-
-  /**
-   * One Redis command on the shared connection: connecting and the command each bounded. The command is sent
-   * from {@code dispatch}: Lettuce serializes writers with a lock (a ReentrantLock and a spin on its writer
-   * count) that a reconnect holds exclusively; callers here are often on an HTTP event loop (a 401 invalidates
-   * the shared token), which must never wait on it. Results continue on our timer threads, never inside
-   * Lettuce's I/O callbacks, which can run under that lock.
-   */
-  private <T> Mono<T> run(Function<RedisReactiveCommands<String, Value>, Mono<T>> op) {
-    return send(commands, c -> op.apply(c.reactive()));
-  }
-
-  /** {@link #run}'s bounds and threads, for a command on either connection. */
-  private <C extends StatefulConnection<String, Value>, T> Mono<T> send(Connector<C> connector, Function<C, Mono<T>> op) {
-    return connector.get().timeout(connectTimeout, timer)
-        .publishOn(dispatch)
-        .flatMap(c -> op.apply(c).timeout(commandTimeout, timer))
-        .subscribeOn(dispatch)
-        .publishOn(timer);
-  }
-
-  private Mono<Long> script(String script, String[] keys, String... args) {
-    Value[] values = new Value[args.length];
-    for (int i = 0; i < args.length; i++) {
-      values[i] = new Value(args[i]);
-    }
-    return run(redis -> redis.<Long>eval(script, ScriptOutputType.INTEGER, keys, values).next());
-  }
-
-  private Mono<Void> subscribed(String channel) {
-    return Mono.defer(() -> {
-      Mono<Void> s = subscriptions.computeIfAbsent(channel, ch -> send(pubSub, c -> c.reactive().subscribe(ch))
-          .cache());
-      return s.doOnError(e -> subscriptions.remove(channel, s));
-    });
   }
 
   /** The entry, or a typed error when any part of it cannot be read: never "nothing stored" for a bad value. */
@@ -453,85 +345,6 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
   /** The Redis names of one credential's entry. */
   private record Keys(String hash, String token, String lease, String channel) {}
-
-  private record Message(String channel, String message) {}
-
-  /**
-   * A Redis value whose {@code toString()} is redacted: Lettuce's debug logging prints command outputs, and
-   * stored values (tokens, when no encryption key is set) must not reach a log line through it.
-   */
-  static final class Value {
-    static final RedisCodec<String, Value> CODEC = new RedisCodec<>() {
-      @Override
-      public String decodeKey(ByteBuffer bytes) {
-        return StringCodec.UTF8.decodeKey(bytes);
-      }
-
-      @Override
-      public Value decodeValue(ByteBuffer bytes) {
-        return new Value(StringCodec.UTF8.decodeValue(bytes));
-      }
-
-      @Override
-      public ByteBuffer encodeKey(String key) {
-        return StringCodec.UTF8.encodeKey(key);
-      }
-
-      @Override
-      public ByteBuffer encodeValue(Value value) {
-        return StringCodec.UTF8.encodeValue(value.text);
-      }
-    };
-
-    final String text;
-
-    Value(String text) {
-      this.text = text;
-    }
-
-    @Override
-    public String toString() {
-      return "[value]";
-    }
-  }
-
-  /**
-   * One lazily opened connection shared by every caller. A failed attempt is forgotten, so the next call
-   * tries again; an open connection reconnects by itself (Lettuce auto-reconnect).
-   */
-  private static final class Connector<C extends StatefulConnection<String, Value>> {
-    private final Supplier<CompletionStage<C>> connect;
-    private final AtomicReference<@Nullable Mono<C>> current = new AtomicReference<>();
-    private volatile boolean closed;
-
-    Connector(Supplier<CompletionStage<C>> connect) {
-      this.connect = connect;
-    }
-
-    Mono<C> get() {
-      return Mono.defer(() -> {
-        if (closed) {
-          return Mono.error(new IllegalStateException("token store closed"));
-        }
-        Mono<C> m = current.get();
-        if (m == null) {
-          Mono<C> fresh = Mono.fromCompletionStage(connect).cache();
-          m = current.compareAndExchange(null, fresh);
-          if (m == null) {
-            m = fresh;
-          }
-        }
-        Mono<C> attempt = m;
-        return attempt.doOnError(e -> current.compareAndSet(attempt, null));
-      });
-    }
-
-    /** Refuses further use; the connection itself is closed by the client's shutdown (closing it twice warns). */
-    void close() {
-      closed = true;
-      current.set(null);
-    }
-  }
 
   /**
    * Builds a {@link RedisTokenStore}. Every option has a default; invalid values fail in {@link #build()}

@@ -1,4 +1,4 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.redis;
 
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.GrantType;

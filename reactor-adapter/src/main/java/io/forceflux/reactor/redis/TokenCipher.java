@@ -1,4 +1,4 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,6 +1,5 @@
-package io.forceflux.reactor.composite;
+package io.forceflux.reactor.client;
 
-import io.forceflux.reactor.client.ApiError;
 import java.util.List;
 import java.util.Map;
 

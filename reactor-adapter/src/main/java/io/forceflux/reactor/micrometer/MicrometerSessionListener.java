@@ -1,4 +1,4 @@
-package io.forceflux.reactor;
+package io.forceflux.reactor.micrometer;
 
 import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.event.SessionListener;

@@ -1,10 +1,8 @@
-package io.forceflux.reactor.composite;
+package io.forceflux.reactor.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.forceflux.reactor.SalesforceClient;
-import io.forceflux.reactor.client.TestClients;
 import io.forceflux.testkit.FakeOrg;
 import java.time.Duration;
 import java.util.Map;
