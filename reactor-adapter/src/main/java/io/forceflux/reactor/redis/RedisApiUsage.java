@@ -1,16 +1,12 @@
 package io.forceflux.reactor.redis;
 
 import io.forceflux.reactor.governor.SharedUsage;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -92,19 +88,8 @@ public final class RedisApiUsage implements SharedUsage, AutoCloseable {
     RedisURI uri = RedisURI.create(b.uri);
     this.key = b.keyPrefix + ":{" + sha256(b.credentialKey) + "}:api";
     this.leakMillis = b.inFlightLeak.toMillis();
-    this.resources = ClientResources.builder()
-        .ioThreadPoolSize(1)
-        .computationThreadPoolSize(1)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-        .build();
-    this.client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .publishOnScheduler(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(b.commandTimeout).build())
-        .build());
+    this.resources = RedisConnections.resources(1);
+    this.client = RedisConnections.client(resources, b.commandTimeout, b.commandTimeout);
     // Connected on first use; a failed connect is tried again by the next command, a live one is kept (Lettuce
     // reconnects it by itself).
     this.connection = Mono.fromCompletionStage(() -> client.connectAsync(StringCodec.UTF8, uri))

@@ -51,16 +51,24 @@ final class RedisConnections implements AutoCloseable {
   private final Sinks.Many<Message> messages = Sinks.many().multicast().directBestEffort();
   private final Map<String, Mono<Void>> subscriptions = new ConcurrentHashMap<>();
 
-  RedisConnections(RedisURI uri, Duration commandTimeout, Duration connectTimeout) {
-    this.commandTimeout = commandTimeout;
-    this.connectTimeout = connectTimeout;
-    // Reconnect quickly once Redis is back (the default backs off to 30 s): sharing resumes within ~1 s.
-    this.resources = ClientResources.builder()
-        .ioThreadPoolSize(2)
-        .computationThreadPoolSize(2)
+  /**
+   * Lettuce's resources for a ForceFlux Redis client: {@code threads} I/O and computation threads, and a reconnect
+   * that retries quickly once Redis is back (the default backs off to 30 s): sharing resumes within ~1 s.
+   */
+  static ClientResources resources(int threads) {
+    return ClientResources.builder()
+        .ioThreadPoolSize(threads)
+        .computationThreadPoolSize(threads)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
         .build();
-    this.client = RedisClient.create(resources);
+  }
+
+  /**
+   * A Lettuce client that reconnects by itself, rejects commands while disconnected (the caller decides what an
+   * outage means, nothing queues up), and bounds every command and connect.
+   */
+  static RedisClient client(ClientResources resources, Duration commandTimeout, Duration connectTimeout) {
+    RedisClient client = RedisClient.create(resources);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         .publishOnScheduler(true)
@@ -68,6 +76,14 @@ final class RedisConnections implements AutoCloseable {
         .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
         .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
         .build());
+    return client;
+  }
+
+  RedisConnections(RedisURI uri, Duration commandTimeout, Duration connectTimeout) {
+    this.commandTimeout = commandTimeout;
+    this.connectTimeout = connectTimeout;
+    this.resources = resources(2);
+    this.client = client(resources, commandTimeout, connectTimeout);
     this.commands = new Connector<>(() -> client.connectAsync(Value.CODEC, uri));
     this.pubSub = new Connector<>(() -> client.connectPubSubAsync(Value.CODEC, uri).thenApply(c -> {
       c.addListener(new RedisPubSubAdapter<>() {
