@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,6 +169,10 @@ class FleetTokenSharingTests {
         holder.startRound(1, 200);
         String owner = awaitLeaseOwner(rawConnection, leaseKey, Duration.ofSeconds(20));
         assertThat(owner).startsWith(holder.pid() + "-");
+        // Kill the holder only once its token request hangs in the org: a holder killed between taking the lease
+        // and sending would leave the hanging fault to the replica that takes over (a 30 s request timeout later).
+        awaitTrue(() -> org.stats().faultsInjected() == 1, "the holder's token request reaches the org",
+            Duration.ofSeconds(20));
 
         // The survivors run into the expiry and wait for the (soon dead) holder.
         AtomicLong publishedAt = new AtomicLong();
@@ -287,6 +292,14 @@ class FleetTokenSharingTests {
         assertThat(System.nanoTime()).as("Redis reachable again within 15 s").isLessThan(deadline);
         Mono.delay(Duration.ofMillis(50)).block(BOUND);
       }
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what, Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what + " within " + bound).isLessThan(deadline);
+      Mono.delay(Duration.ofMillis(10)).block(BOUND);
     }
   }
 
