@@ -111,24 +111,38 @@ abstract class RecordWriter {
     return failed;
   }
 
-  private static final class Ndjson extends RecordWriter {
+  /** The JSON formats: each record is written as the JSON Salesforce sent; subclasses only frame it. */
+  private abstract static class JsonFraming extends RecordWriter {
+    JsonFraming(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    final Class<?> recordType() {
+      return JsonRecord.class;
+    }
+
+    @Override
+    final void writeRecord(Object record) throws IOException {
+      writeJson(((JsonRecord) record).json());
+    }
+
+    abstract void writeJson(byte[] json) throws IOException;
+  }
+
+  private static final class Ndjson extends JsonFraming {
     Ndjson(OutputStream out) {
       super(out);
     }
 
     @Override
-    Class<?> recordType() {
-      return JsonRecord.class;
-    }
-
-    @Override
-    void writeRecord(Object record) throws IOException {
-      out.write(((JsonRecord) record).json());
+    void writeJson(byte[] json) throws IOException {
+      out.write(json);
       out.write(NEWLINE);
     }
   }
 
-  private static final class JsonArray extends RecordWriter {
+  private static final class JsonArray extends JsonFraming {
     private static final byte[] OPEN = "[\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BETWEEN = ",\n".getBytes(StandardCharsets.US_ASCII);
     private boolean first = true;
@@ -138,15 +152,10 @@ abstract class RecordWriter {
     }
 
     @Override
-    Class<?> recordType() {
-      return JsonRecord.class;
-    }
-
-    @Override
-    void writeRecord(Object record) throws IOException {
+    void writeJson(byte[] json) throws IOException {
       out.write(first ? OPEN : BETWEEN);
       first = false;
-      out.write(((JsonRecord) record).json());
+      out.write(json);
     }
 
     @Override

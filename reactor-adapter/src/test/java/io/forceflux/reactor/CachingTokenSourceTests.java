@@ -9,52 +9,23 @@ import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.RefreshReason;
 import io.forceflux.core.event.SessionEvent;
-import io.forceflux.core.recovery.Jitter;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
-class CachingTokenSourceTests {
+class CachingTokenSourceTests extends ScriptedTokenSourceTests {
   private static final Grant GRANT = Grant.refreshToken(
       URI.create("https://login.salesforce.com"), "client", "client-secret-value", "5Aep861refresh-secret");
 
-  private VirtualTimeScheduler time;
-  private ScriptedTokenEndpoint endpoint;
-  private final List<SessionEvent> events = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void setUp() {
-    time = VirtualTimeScheduler.create();
-    time.advanceTimeTo(java.time.Instant.parse("2026-11-23T10:00:00Z"));
-    endpoint = new ScriptedTokenEndpoint();
-  }
-
-  @AfterEach
-  void tearDown() {
-    time.dispose();
-  }
-
   private CachingTokenSource.Builder source() {
-    return CachingTokenSource.builder(GRANT)
-        .webClient(endpoint.webClient())
-        .scheduler(time)
-        .listener(events::add)
-        .recoveryPolicy(RecoveryPolicy.builder().jitter(Jitter.NONE).build());
-  }
-
-  private static AccessToken take(Mono<AccessToken> mono) {
-    return mono.block(Duration.ofSeconds(5));
+    return source(GRANT);
   }
 
   @Test

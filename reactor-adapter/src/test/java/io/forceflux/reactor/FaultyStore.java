@@ -6,7 +6,6 @@ import io.lettuce.core.RedisConnectionException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,8 +13,7 @@ import reactor.core.publisher.Mono;
  * and Redis would, while the other replicas keep reaching it. Armed faults start at this replica's next
  * publish (so after its refresh reached the token endpoint) and last a wall-clock window.
  */
-final class FaultyStore implements TokenStore {
-  private final TokenStore delegate;
+final class FaultyStore extends ForwardingTokenStore {
   private volatile boolean armedPublishOnly;
   private volatile boolean armedPartition;
   private volatile Duration window = Duration.ZERO;
@@ -25,7 +23,7 @@ final class FaultyStore implements TokenStore {
   private final AtomicLong allDownUntil = new AtomicLong();
 
   FaultyStore(TokenStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** From the next publish on, every publish fails for {@code window}; the other commands keep working. */
@@ -50,39 +48,15 @@ final class FaultyStore implements TokenStore {
     return until.get() != 0 && System.nanoTime() - until.get() < 0;
   }
 
-  private <T> Mono<T> gate(Mono<T> op) {
+  @Override
+  <T> Mono<T> gate(Mono<T> command) {
     return Mono.defer(() -> down(allDownUntil)
-        ? Mono.error(new RedisConnectionException("partitioned (test fault)")) : op);
-  }
-
-  @Override
-  public Mono<Entry> read(String credential) {
-    return gate(delegate.read(credential));
-  }
-
-  @Override
-  public Mono<Boolean> invalidate(String credential, long version) {
-    return gate(delegate.invalidate(credential, version));
-  }
-
-  @Override
-  public Mono<Boolean> acquireLease(String credential, String owner) {
-    return gate(delegate.acquireLease(credential, owner));
+        ? Mono.error(new RedisConnectionException("partitioned (test fault)")) : command);
   }
 
   @Override
   public Mono<Boolean> renewLease(String credential, String owner) {
-    return leaseLost ? Mono.just(false) : gate(delegate.renewLease(credential, owner));
-  }
-
-  @Override
-  public Mono<Void> releaseLease(String credential, String owner) {
-    return gate(delegate.releaseLease(credential, owner));
-  }
-
-  @Override
-  public Mono<Boolean> restore(String credential, Entry entry) {
-    return gate(delegate.restore(credential, entry));
+    return leaseLost ? Mono.just(false) : super.renewLease(credential, owner);
   }
 
   @Override
@@ -101,22 +75,7 @@ final class FaultyStore implements TokenStore {
       if (down(publishDownUntil)) {
         return Mono.error(new RedisConnectionException("publish failing (test fault)"));
       }
-      return gate(delegate.publish(credential, owner, expectedVersion, token, refreshToken, rotation));
+      return super.publish(credential, owner, expectedVersion, token, refreshToken, rotation);
     });
-  }
-
-  @Override
-  public Flux<Long> published(String credential) {
-    return delegate.published(credential);
-  }
-
-  @Override
-  public Duration leaseTtl() {
-    return delegate.leaseTtl();
-  }
-
-  @Override
-  public Duration pollInterval() {
-    return delegate.pollInterval();
   }
 }

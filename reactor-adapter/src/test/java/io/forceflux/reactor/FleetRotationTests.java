@@ -19,8 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,25 +29,11 @@ import reactor.core.publisher.Mono;
  * replicas with their own Redis connections against a real Redis; the restart case starts a replica in a
  * child JVM. Every request must succeed or fail with a typed error and its runbook; no family is revoked.
  */
-class FleetRotationTests {
+class FleetRotationTests extends SharedRedisTests {
   private static final Duration BOUND = Duration.ofSeconds(90);
-  private static final String KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef"
-      .getBytes(StandardCharsets.US_ASCII));
   private static final String OTHER_KEY = Base64.getEncoder().encodeToString("fedcba9876543210fedcba9876543210"
       .getBytes(StandardCharsets.US_ASCII));
   private static final long LEASE_TTL_MILLIS = 1_000;
-
-  private static RedisServer redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   private static FakeOrg rotatingOrg() {
     return FakeOrg.builder().accounts(10).refreshTokenRotation(true).dailyApiLimit(10_000_000)

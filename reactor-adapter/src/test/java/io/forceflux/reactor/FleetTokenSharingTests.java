@@ -18,7 +18,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -37,22 +34,8 @@ import reactor.core.publisher.Mono;
  * A fleet of replicas sharing one credential through a real Redis: in-process replicas and replicas in child
  * JVMs, each with its own token source, WebClient and Redis connections, against one {@link FakeOrg}.
  */
-class FleetTokenSharingTests {
+class FleetTokenSharingTests extends SharedRedisTests {
   private static final Duration BOUND = Duration.ofSeconds(90);
-  private static final String KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef"
-      .getBytes(StandardCharsets.US_ASCII));
-
-  private static RedisServer redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   private static FleetReplica.Settings settings(FakeOrg org, RedisServer server, String prefix, long leaseTtlMillis) {
     new OrgFixture(org); // registers the org's secrets with the log leak guard

@@ -2,8 +2,6 @@ package io.forceflux.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forceflux.core.auth.AccessToken;
-import io.forceflux.core.auth.Secret;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.testkit.FakeOrg;
@@ -12,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -134,67 +131,16 @@ class InMemoryTokenStoreTests {
   }
 
   /** A store that can be made to fail every operation, as an unreachable Redis does. */
-  static final class FailingStore implements TokenStore {
-    final TokenStore delegate;
+  static final class FailingStore extends ForwardingTokenStore {
     volatile boolean failing;
 
     FailingStore(TokenStore delegate) {
-      this.delegate = delegate;
-    }
-
-    private <T> Mono<T> maybe(Mono<T> op) {
-      return Mono.defer(() -> failing ? Mono.error(new IllegalStateException("store down")) : op);
+      super(delegate);
     }
 
     @Override
-    public Mono<Entry> read(String credential) {
-      return maybe(delegate.read(credential));
-    }
-
-    @Override
-    public Mono<Boolean> invalidate(String credential, long version) {
-      return maybe(delegate.invalidate(credential, version));
-    }
-
-    @Override
-    public Mono<Boolean> acquireLease(String credential, String owner) {
-      return maybe(delegate.acquireLease(credential, owner));
-    }
-
-    @Override
-    public Mono<Boolean> renewLease(String credential, String owner) {
-      return maybe(delegate.renewLease(credential, owner));
-    }
-
-    @Override
-    public Mono<Void> releaseLease(String credential, String owner) {
-      return maybe(delegate.releaseLease(credential, owner));
-    }
-
-    @Override
-    public Mono<Long> publish(String credential, String owner, long expectedVersion, AccessToken token,
-        @Nullable Secret refreshToken, RefreshTokenRotation rotation) {
-      return maybe(delegate.publish(credential, owner, expectedVersion, token, refreshToken, rotation));
-    }
-
-    @Override
-    public Mono<Boolean> restore(String credential, Entry entry) {
-      return maybe(delegate.restore(credential, entry));
-    }
-
-    @Override
-    public Flux<Long> published(String credential) {
-      return delegate.published(credential);
-    }
-
-    @Override
-    public Duration leaseTtl() {
-      return delegate.leaseTtl();
-    }
-
-    @Override
-    public Duration pollInterval() {
-      return delegate.pollInterval();
+    <T> Mono<T> gate(Mono<T> command) {
+      return Mono.defer(() -> failing ? Mono.error(new IllegalStateException("store down")) : command);
     }
   }
 }

@@ -5,40 +5,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.reactor.client.ParameterizedSearch;
-import io.forceflux.reactor.client.SalesforceClient;
-import io.forceflux.reactor.client.TestClients;
-import io.forceflux.testkit.FakeOrg;
+import io.forceflux.reactor.client.SharedOrgTests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 /** Parameterised search ({@code POST /parameterizedSearch}) through the client, typed like SOSL search. */
-class ParameterizedSearchTests {
+class ParameterizedSearchTests extends SharedOrgTests {
   private static final Duration BOUND = Duration.ofSeconds(60);
 
-  private static FakeOrg org;
-  private static SalesforceClient client;
   private static List<String> accountIds;
 
   record Hit(String id, String name) {}
 
   @BeforeAll
   static void start() {
-    org = FakeOrg.builder().accounts(10).build().start();
-    client = TestClients.builder(org).apiVersion("67.0").build();
     accountIds = client.createAll("Account", Flux.just(Map.of("Name", "Pelican Air"), Map.of("Name", "Tern Ltd"),
             Map.of("Name", "pelican bay resort"), Map.of("Name", "Pelican Tools")), false)
         .map(r -> r.id()).collectList().block(BOUND);
     client.createAll("Contact", Flux.just(Map.of("Name", "Pat Pelican")), false).blockLast(BOUND);
-  }
-
-  @AfterAll
-  static void stop() {
-    org.close();
   }
 
   @Test

@@ -2,40 +2,22 @@ package io.forceflux.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.SaveResult;
-import io.forceflux.reactor.client.TestClients;
-import io.forceflux.testkit.FakeOrg;
+import io.forceflux.reactor.client.SharedOrgTests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 /** sObject Collections upsert, delete and retrieve: chunks of 200, results in input order, allOrNone per call. */
-class SalesforceClientCollectionsTests {
+@SharedOrgTests.Accounts(100) // generated Accounts carry External_Id__c EXT-00000001 .. EXT-00000100
+class SalesforceClientCollectionsTests extends SharedOrgTests {
   private static final Duration BOUND = Duration.ofSeconds(120);
 
-  private static FakeOrg org;
-  private static SalesforceClient client;
-
   record Account(String id, String name) {}
-
-  @BeforeAll
-  static void startOrg() {
-    // Generated Accounts carry External_Id__c EXT-00000001 .. EXT-00000100.
-    org = FakeOrg.builder().accounts(100).build().start();
-    client = TestClients.builder(org).apiVersion("67.0").build();
-  }
-
-  @AfterAll
-  static void stopOrg() {
-    org.close();
-  }
 
   private static String ext(int i) {
     return String.format("EXT-%08d", i);

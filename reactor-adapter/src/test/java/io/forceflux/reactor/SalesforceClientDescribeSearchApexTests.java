@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.SaveResult;
+import io.forceflux.reactor.client.SharedOrgTests;
 import io.forceflux.reactor.client.TestClients;
-import io.forceflux.testkit.FakeOrg;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 import reactor.core.publisher.Flux;
@@ -20,29 +18,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** describe with its cache, SOSL search and Apex REST against a fake org. */
-class SalesforceClientDescribeSearchApexTests {
+class SalesforceClientDescribeSearchApexTests extends SharedOrgTests {
   private static final Duration BOUND = Duration.ofSeconds(60);
   private static final JsonMapper JSON = JsonMapper.builder().build();
-
-  private static FakeOrg org;
-  private static SalesforceClient client;
 
   record Hit(String id, String name) {}
 
   record PriceRequest(String sku, int quantity, BigDecimal unitPrice) {}
 
   record Quote(String sku, BigDecimal total, boolean discounted) {}
-
-  @BeforeAll
-  static void startOrg() {
-    org = FakeOrg.builder().accounts(10).build().start();
-    client = TestClients.builder(org).apiVersion("67.0").build();
-  }
-
-  @AfterAll
-  static void stopOrg() {
-    org.close();
-  }
 
   private static JsonNode field(JsonNode describe, String name) {
     for (JsonNode f : describe.get("fields")) {

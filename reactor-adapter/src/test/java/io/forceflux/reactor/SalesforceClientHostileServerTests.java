@@ -2,16 +2,11 @@ package io.forceflux.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forceflux.core.auth.AccessToken;
-import io.forceflux.core.auth.GrantType;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
-import io.forceflux.core.event.SessionListener;
 import io.forceflux.reactor.client.SalesforceClient;
-import java.io.IOException;
-import java.net.URI;
+import io.forceflux.reactor.client.ScriptedServerTests;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -20,55 +15,25 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
 
 /** The client against scripted servers that misbehave: foreign cursors, cut-off and oversized pages. */
-class SalesforceClientHostileServerTests {
+class SalesforceClientHostileServerTests extends ScriptedServerTests {
   private static final Duration BOUND = Duration.ofSeconds(10);
   private static final String TOKEN = "00D000000000001!AQ0AQHostileServerTestTokenValue";
 
-  private MockWebServer salesforce;
-  private MockWebServer evil;
-
-  @BeforeEach
-  void start() throws IOException {
-    TestGuards.secret(TOKEN);
-    salesforce = new MockWebServer();
-    salesforce.start();
-    evil = new MockWebServer();
-    evil.start();
-  }
-
-  @AfterEach
-  void stop() {
-    salesforce.close();
-    evil.close();
+  SalesforceClientHostileServerTests() {
+    super(TOKEN);
   }
 
   private SalesforceClient client(Consumer<SalesforceClient.Builder> options) {
-    AccessToken token = AccessToken.of(TOKEN, URI.create(salesforce.url("/").toString()), Instant.now(),
-        GrantType.REFRESH_TOKEN);
-    TokenSource tokens = new TokenSource() {
-      @Override
-      public Mono<AccessToken> token() {
-        return Mono.just(token);
-      }
-
-      @Override
-      public void invalidate(AccessToken rejected) {
-      }
-    };
-    SalesforceClient.Builder b = SalesforceClient.builder().tokenSource(tokens).apiVersion("67.0")
-        .listener(SessionListener.NONE);
+    SalesforceClient.Builder b = fixedTokenClient();
     options.accept(b);
     return b.build();
   }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
-import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.SaveResult;
-import io.forceflux.reactor.client.TestClients;
+import io.forceflux.reactor.client.SharedOrgTests;
 import io.forceflux.reactor.client.UpsertResult;
-import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.FakeOrgStats;
 import io.forceflux.testkit.Fault;
 import io.forceflux.testkit.FaultTarget;
@@ -21,32 +19,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
 /** sObject reads, writes and sObject Collections batches against a fake org. */
-class SalesforceClientSObjectTests {
+@SharedOrgTests.Accounts(100)
+class SalesforceClientSObjectTests extends SharedOrgTests {
   private static final Duration BOUND = Duration.ofSeconds(60);
 
-  private static FakeOrg org;
-  private static SalesforceClient client;
-
   record Named(String name, String industry) {}
-
-  @BeforeAll
-  static void startOrg() {
-    org = FakeOrg.builder().accounts(100).build().start();
-    client = TestClients.builder(org).apiVersion("67.0").build();
-  }
-
-  @AfterAll
-  static void stopOrg() {
-    org.close();
-  }
 
   private static void assertApiError(StepVerifier.FirstStep<?> step, FailureCause cause, String errorCode,
       int status) {

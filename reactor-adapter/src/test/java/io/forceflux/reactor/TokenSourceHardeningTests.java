@@ -10,8 +10,6 @@ import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.core.event.RefreshReason;
 import io.forceflux.core.event.SessionEvent;
-import io.forceflux.core.recovery.Jitter;
-import io.forceflux.core.recovery.RecoveryPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,43 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** Sequences from the hardening review: each failed before its fix. */
-class TokenSourceHardeningTests {
+class TokenSourceHardeningTests extends ScriptedTokenSourceTests {
   private static final URI LOGIN = URI.create("https://login.salesforce.com");
-
-  private VirtualTimeScheduler time;
-  private ScriptedTokenEndpoint endpoint;
-  private final List<SessionEvent> events = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void setUp() {
-    time = VirtualTimeScheduler.create();
-    time.advanceTimeTo(java.time.Instant.parse("2026-11-23T10:00:00Z"));
-    endpoint = new ScriptedTokenEndpoint();
-  }
-
-  @AfterEach
-  void tearDown() {
-    time.dispose();
-  }
-
-  private CachingTokenSource.Builder source(Grant grant) {
-    return CachingTokenSource.builder(grant)
-        .webClient(endpoint.webClient())
-        .scheduler(time)
-        .listener(events::add)
-        .recoveryPolicy(RecoveryPolicy.builder().jitter(Jitter.NONE).build());
-  }
-
-  private static AccessToken take(Mono<AccessToken> mono) {
-    return mono.block(Duration.ofSeconds(5));
-  }
 
   // ---- 2. two users never share a token ----
 

@@ -16,23 +16,14 @@ import tools.jackson.databind.node.ObjectNode;
  * rate allows since it was closed (on the org's clock) are applied to the data store, so a job can run across many
  * sessions without a thread of its own. Guarded by its own monitor.
  */
-final class FakeBulkIngest {
+final class FakeBulkIngest extends FakeBulkJob {
 
   static final int MAX_NAME = 255;
 
-  final String id;
   final String object;
-  final String operation;
   final @Nullable String externalIdFieldName;
-  final String columnDelimiter;
-  final String lineEnding;
-  final String apiVersion;
-  final String createdById;
-  final Instant createdDate;
-  String state = "Open";
   @Nullable String errorMessage;
   @Nullable Instant closedAt;
-  Instant modified;
   boolean uploaded;
   String[] header = new String[0];
   List<String[]> rows = List.of();
@@ -44,20 +35,9 @@ final class FakeBulkIngest {
 
   FakeBulkIngest(String id, String object, String operation, @Nullable String externalIdFieldName,
       String columnDelimiter, String lineEnding, String apiVersion, String createdById, Instant now) {
-    this.id = id;
+    super(id, operation, columnDelimiter, lineEnding, apiVersion, createdById, now, "Open");
     this.object = object;
-    this.operation = operation;
     this.externalIdFieldName = externalIdFieldName;
-    this.columnDelimiter = columnDelimiter;
-    this.lineEnding = lineEnding;
-    this.apiVersion = apiVersion;
-    this.createdById = createdById;
-    this.createdDate = now;
-    this.modified = now;
-  }
-
-  boolean terminal() {
-    return state.equals("JobComplete") || state.equals("Failed") || state.equals("Aborted");
   }
 
   /** Applies the rows due by {@code now}; moves UploadComplete → InProgress → JobComplete | Failed. */
@@ -215,10 +195,6 @@ final class FakeBulkIngest {
       return List.of();
     }
     return rows.subList(Math.min(processed, rows.size()), rows.size());
-  }
-
-  String lineEndingChars() {
-    return lineEnding.equals("CRLF") ? "\r\n" : "\n";
   }
 
   String object() {

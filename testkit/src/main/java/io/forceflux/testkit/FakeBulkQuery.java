@@ -13,38 +13,18 @@ import tools.jackson.core.JsonGenerator;
  * processing time on the org's clock has passed. Pages are rendered on demand from an offset, so a locator returns
  * the same rows every time and a million-row job costs a few objects. Guarded by its own monitor.
  */
-final class FakeBulkQuery {
+final class FakeBulkQuery extends FakeBulkJob {
 
-  final String id;
-  final String operation;
   final String query;
-  final String columnDelimiter;
-  final String lineEnding;
-  final String apiVersion;
-  final String createdById;
-  final Instant createdDate;
   final QueryCursor cursor;
   final long ratePerSecond;
-  String state = "UploadComplete";
-  Instant modified;
 
   FakeBulkQuery(String id, String operation, String query, String columnDelimiter, String lineEnding,
       String apiVersion, String createdById, Instant now, QueryCursor cursor, long ratePerSecond) {
-    this.id = id;
-    this.operation = operation;
+    super(id, operation, columnDelimiter, lineEnding, apiVersion, createdById, now, "UploadComplete");
     this.query = query;
-    this.columnDelimiter = columnDelimiter;
-    this.lineEnding = lineEnding;
-    this.apiVersion = apiVersion;
-    this.createdById = createdById;
-    this.createdDate = now;
-    this.modified = now;
     this.cursor = cursor;
     this.ratePerSecond = ratePerSecond;
-  }
-
-  boolean terminal() {
-    return state.equals("JobComplete") || state.equals("Failed") || state.equals("Aborted");
   }
 
   void advance(Instant now) {
@@ -84,7 +64,7 @@ final class FakeBulkQuery {
   /** Rows {@code offset ..} up to {@code max}, as CSV with its header; {@code count[0]} receives the row count. */
   byte[] page(long offset, long max, long[] count) {
     char delimiter = BulkCsv.delimiter(columnDelimiter);
-    String eol = lineEnding.equals("CRLF") ? "\r\n" : "\n";
+    String eol = lineEndingChars();
     List<String> columns = cursor.result.columnNames();
     long n = Math.max(0, Math.min(max, cursor.total - offset));
     StringBuilder out = new StringBuilder((int) Math.min(64L * 1024 * 1024, 64 + n * 96));

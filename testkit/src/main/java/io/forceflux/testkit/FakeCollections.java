@@ -57,13 +57,11 @@ final class FakeCollections {
   private Reply save(Request r) {
     boolean create = r.method.equals("POST");
     JsonNode body = FakeJson.parse(r.body);
-    if (body == null || !body.isObject() || body.get("records") == null || !body.get("records").isArray()) {
-      return RestBodies.jsonParserError();
+    Reply refused = refusal(body);
+    if (refused != null) {
+      return refused;
     }
     JsonNode records = body.get("records");
-    if (records.size() > MAX) {
-      return tooMany();
-    }
     JsonNode allOrNoneNode = body.get("allOrNone");
     boolean allOrNone = allOrNoneNode != null && allOrNoneNode.isBoolean() && allOrNoneNode.booleanValue();
     List<Planned> plan = new ArrayList<>();
@@ -127,6 +125,17 @@ final class FakeCollections {
     return new Planned(store, seq, fields, store.id(seq), data.validate(store, fields, false));
   }
 
+  /**
+   * Salesforce's answer to a Collections body that is not {@code {"records": [...]}} with at most 200 records, or
+   * null for one that is.
+   */
+  private static @Nullable Reply refusal(@Nullable JsonNode body) {
+    if (body == null || !body.isObject() || body.get("records") == null || !body.get("records").isArray()) {
+      return RestBodies.jsonParserError();
+    }
+    return body.get("records").size() > MAX ? tooMany() : null;
+  }
+
   private static Reply tooMany() {
     return Reply.restError(400, "EXCEEDED_ID_LIMIT",
         "record limit reached. cannot submit more than 200 records into this call");
@@ -139,13 +148,11 @@ final class FakeCollections {
           + "or indexed field for " + store.name);
     }
     JsonNode body = FakeJson.parse(r.body);
-    if (body == null || !body.isObject() || body.get("records") == null || !body.get("records").isArray()) {
-      return RestBodies.jsonParserError();
+    Reply refused = refusal(body);
+    if (refused != null) {
+      return refused;
     }
     JsonNode records = body.get("records");
-    if (records.size() > MAX) {
-      return tooMany();
-    }
     boolean allOrNone = body.path("allOrNone").asBoolean(false);
     List<WriteResult> results = new ArrayList<>();
     data.transaction(() -> {

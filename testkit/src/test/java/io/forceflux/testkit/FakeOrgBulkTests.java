@@ -3,32 +3,14 @@ package io.forceflux.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class FakeOrgBulkTests {
+class FakeOrgBulkTests extends ClockedOrgTests {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private FakeOrg org;
-  private String token;
-
-  private void start(UnaryOperator<FakeOrg.Builder> options) {
-    org = options.apply(FakeOrg.builder().clock(clock)).build().start();
-    token = OAuth.accessToken(org);
-  }
-
-  @AfterEach
-  void close() {
-    if (org != null) {
-      org.close();
-    }
-  }
 
   private String url(String path) {
     return org.instanceUrl() + "/services/data/v67.0/jobs/" + path;
@@ -55,7 +37,7 @@ class FakeOrgBulkTests {
 
   @Test
   void ingestJobRunsOnTheClockAndReportsEveryRowOnce() {
-    start(b -> b.accounts(10).bulkRecordsPerSecond(2));
+    startSignedIn(b -> b.accounts(10).bulkRecordsPerSecond(2));
     String id = createIngest("Account", "insert");
     String longName = "x".repeat(256);
     assertThat(put("ingest/" + id + "/batches", "Name,Industry\nAcme,Energy\n,Retail\n" + longName
@@ -93,7 +75,7 @@ class FakeOrgBulkTests {
 
   @Test
   void updateDeleteAndUpsertReportMissingIdsPerRow() {
-    start(b -> b.accounts(10).bulkRecordsPerSecond(1_000_000));
+    startSignedIn(b -> b.accounts(10).bulkRecordsPerSecond(1_000_000));
     String gone = Ids.id("001", 3);
     org.ledger("Account");
     String del = createIngest("Account", "delete");
@@ -121,7 +103,7 @@ class FakeOrgBulkTests {
 
   @Test
   void unknownColumnFailsTheWholeJobAndLeavesRowsUnprocessed() {
-    start(b -> b.accounts(0));
+    startSignedIn(b -> b.accounts(0));
     String id = createIngest("Account", "insert");
     put("ingest/" + id + "/batches", "Name,Bogus__x\nA,1\nB,2\n");
     Http.patchJson(url("ingest/" + id), token, "{\"state\":\"UploadComplete\"}");
@@ -134,7 +116,7 @@ class FakeOrgBulkTests {
 
   @Test
   void expiredSessionGets401WithTheRestBodyAndNothingRuns() {
-    start(b -> b.accounts(0).sessionTimeout(Duration.ofMinutes(15)));
+    startSignedIn(b -> b.accounts(0).sessionTimeout(Duration.ofMinutes(15)));
     clock.advance(Duration.ofMinutes(15));
     Http.Response denied = Http.postJson(url("ingest"), token, "{\"object\":\"Account\",\"operation\":\"insert\"}");
     assertThat(denied.status()).isEqualTo(401);
@@ -145,7 +127,7 @@ class FakeOrgBulkTests {
 
   @Test
   void uploadsOverTheCapAreRefused() {
-    start(b -> b.accounts(0).bulkUploadLimitBytes(20));
+    startSignedIn(b -> b.accounts(0).bulkUploadLimitBytes(20));
     String id = createIngest("Account", "insert");
     Http.Response refused = put("ingest/" + id + "/batches", "Name\n" + "n\n".repeat(20));
     assertThat(refused.status()).isEqualTo(400);
@@ -154,7 +136,7 @@ class FakeOrgBulkTests {
 
   @Test
   void queryJobPagesByLocatorAndRepeatsAPageOnRequest() {
-    start(b -> b.accounts(2500).bulkRecordsPerSecond(1000).bulkQueryPageSize(1000));
+    startSignedIn(b -> b.accounts(2500).bulkRecordsPerSecond(1000).bulkQueryPageSize(1000));
     Http.Response created = Http.postJson(url("query"), token,
         "{\"operation\":\"query\",\"query\":\"SELECT Id, Name FROM Account\"}");
     assertThat(created.status()).isEqualTo(200);
@@ -196,7 +178,7 @@ class FakeOrgBulkTests {
 
   @Test
   void queriesBulkApiRefusesAreRefusedAtCreation() {
-    start(b -> b.accounts(10));
+    startSignedIn(b -> b.accounts(10));
     for (String soql : List.of("SELECT COUNT() FROM Account", "SELECT Industry FROM Account GROUP BY Industry",
         "SELECT Id FROM Account LIMIT 5 OFFSET 2", "SELECT TYPEOF What WHEN Account THEN Name END FROM Task")) {
       Http.Response refused = Http.postJson(url("query"), token, "{\"operation\":\"query\",\"query\":\""
@@ -209,7 +191,7 @@ class FakeOrgBulkTests {
 
   @Test
   void limitsShowBulkAllocationsAndJobsAreListed() {
-    start(b -> b.accounts(10).bulkDailyLimits(1, 100));
+    startSignedIn(b -> b.accounts(10).bulkDailyLimits(1, 100));
     Http.postJson(url("query"), token, "{\"operation\":\"query\",\"query\":\"SELECT Id FROM Account\"}");
     Http.Response second = Http.postJson(url("query"), token,
         "{\"operation\":\"query\",\"query\":\"SELECT Id FROM Account\"}");

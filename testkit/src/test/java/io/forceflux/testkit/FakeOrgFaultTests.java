@@ -6,33 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class FakeOrgFaultTests {
+class FakeOrgFaultTests extends ClockedOrgTests {
 
   private static final String SERVER_UNAVAILABLE =
       "[{\"message\":\"Server too busy\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]";
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private FakeOrg org;
-  private String token;
 
   private FakeOrg start(UnaryOperator<FakeOrg.Builder> options) {
-    org = options.apply(FakeOrg.builder().clock(clock).accounts(50)).build().start();
-    token = OAuth.accessToken(org);
+    startSignedIn(b -> options.apply(b.accounts(50)));
     org.resetStats();
     return org;
-  }
-
-  @AfterEach
-  void close() {
-    if (org != null) {
-      org.close();
-    }
   }
 
   private Http.Response limits() {

@@ -16,29 +16,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class FakeOrgOAuthTests {
+class FakeOrgOAuthTests extends ClockedOrgTests {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private FakeOrg org;
 
   private FakeOrg start(UnaryOperator<FakeOrg.Builder> options) {
-    org = options.apply(FakeOrg.builder().clock(clock).accounts(10)).build().start();
-    return org;
+    return startOrg(b -> options.apply(b.accounts(10)));
   }
 
   private FakeOrg start() {
     return start(b -> b);
-  }
-
-  @AfterEach
-  void close() {
-    if (org != null) {
-      org.close();
-    }
   }
 
   private int apiStatus(String accessToken) {

@@ -3,34 +3,17 @@ package io.forceflux.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
-class FakeOrgQueryTests {
+class FakeOrgQueryTests extends ClockedOrgTests {
 
   private static final String INVALID_LOCATOR =
       "[{\"message\":\"invalid query locator\",\"errorCode\":\"INVALID_QUERY_LOCATOR\"}]";
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private FakeOrg org;
-
-  private FakeOrg start(UnaryOperator<FakeOrg.Builder> options) {
-    org = options.apply(FakeOrg.builder().clock(clock)).build().start();
-    return org;
-  }
-
-  @AfterEach
-  void close() {
-    if (org != null) {
-      org.close();
-    }
-  }
 
   private Http.Response query(String token, String soql, String... headers) {
     return Http.get(org.instanceUrl() + "/services/data/v67.0/query?q=" + Http.q(soql), token, headers);
@@ -50,7 +33,7 @@ class FakeOrgQueryTests {
 
   @Test
   void queryPagesThroughAllRecordsInIdOrder() {
-    start(b -> b.accounts(4500));
+    startOrg(b -> b.accounts(4500));
     String token = OAuth.accessToken(org);
 
     JsonNode page1 = query(token, "SELECT Id, Name FROM Account").json();
@@ -84,7 +67,7 @@ class FakeOrgQueryTests {
 
   @Test
   void generatedAccountsCarryEveryDocumentedField() {
-    start(b -> b.accounts(3));
+    startOrg(b -> b.accounts(3));
     String token = OAuth.accessToken(org);
 
     JsonNode record = query(token, "SELECT Id, Name, Industry, AnnualRevenue, NumberOfEmployees, "
@@ -104,7 +87,7 @@ class FakeOrgQueryTests {
 
   @Test
   void theBatchSizeHeaderIsClampedBetween200And2000() {
-    start(b -> b.accounts(5000));
+    startOrg(b -> b.accounts(5000));
     String token = OAuth.accessToken(org);
 
     JsonNode small = query(token, "SELECT Id FROM Account", "Sforce-Query-Options", "batchSize=50").json();
@@ -122,7 +105,7 @@ class FakeOrgQueryTests {
 
   @Test
   void keywordsAreCaseInsensitiveAndSpacesMayBePlusOrPercentEncoded() {
-    start(b -> b.accounts(300));
+    startOrg(b -> b.accounts(300));
     String token = OAuth.accessToken(org);
     String hundredth = ids(query(token, "SELECT Id FROM Account LIMIT 100").json()).get(99);
 
@@ -139,7 +122,7 @@ class FakeOrgQueryTests {
 
   @Test
   void limitCapsTheTotalSizeAcrossPages() {
-    start(b -> b.accounts(5000));
+    startOrg(b -> b.accounts(5000));
     String token = OAuth.accessToken(org);
 
     JsonNode page1 = query(token, "SELECT Id FROM Account LIMIT 2500").json();
@@ -152,7 +135,7 @@ class FakeOrgQueryTests {
 
   @Test
   void anythingOutsideTheSubsetIsAMalformedQuery() {
-    start(b -> b.accounts(10));
+    startOrg(b -> b.accounts(10));
     String token = OAuth.accessToken(org);
     for (String soql : List.of("SELECT FROM Account", "SELECT Id FROM Account WHERE Name == 'x'",
         "SELECT COUNT(*) FROM Account", "SELECT Id FROM Account GROUP BY Name", "SELECT Id Account",
@@ -168,7 +151,7 @@ class FakeOrgQueryTests {
 
   @Test
   void anUnknownFieldGetsTheRecordedInvalidFieldShapeWithTheQueryWording() {
-    start(b -> b.accounts(10));
+    startOrg(b -> b.accounts(10));
     String token = OAuth.accessToken(org);
 
     Http.Response response = query(token, "SELECT Id, foo FROM Account");
@@ -187,7 +170,7 @@ class FakeOrgQueryTests {
 
   @Test
   void aLookupIsWrittenAsANestedRecordAndCountsAsTheirOwnShapes() {
-    start(b -> b.accounts(10));
+    startOrg(b -> b.accounts(10));
     String token = OAuth.accessToken(org);
 
     JsonNode page = query(token, "SELECT Name, Owner.Name, Owner.Email FROM Account WHERE Id IN ('"
@@ -209,7 +192,7 @@ class FakeOrgQueryTests {
 
   @Test
   void aCreatedRecordWithoutOwnerHasANullOwner() {
-    start(b -> b.accounts(0));
+    startOrg(b -> b.accounts(0));
     String token = OAuth.accessToken(org);
     Http.postJson(org.instanceUrl() + "/services/data/v67.0/sobjects/Account/", token, "{\"Name\":\"Solo\"}");
 
@@ -221,7 +204,7 @@ class FakeOrgQueryTests {
   @ParameterizedTest
   @EnumSource(CursorMode.class)
   void aFilteredSortedResultPagesStablyWhileRecordsChange(CursorMode mode) {
-    start(b -> b.accounts(5000).cursorMode(mode));
+    startOrg(b -> b.accounts(5000).cursorMode(mode));
     String token = OAuth.accessToken(org);
     String soql = "SELECT Id, Name FROM Account WHERE Name LIKE 'A%' AND NumberOfEmployees > 100 "
         + "ORDER BY Name DESC";
@@ -252,7 +235,7 @@ class FakeOrgQueryTests {
 
   @Test
   void anUnknownObjectIsAnInvalidType() {
-    start(b -> b.accounts(10));
+    startOrg(b -> b.accounts(10));
     String token = OAuth.accessToken(org);
 
     Http.Response response = query(token, "SELECT Id FROM Bar");
@@ -265,7 +248,7 @@ class FakeOrgQueryTests {
 
   @Test
   void otherObjectsStartEmpty() {
-    start(b -> b.accounts(10));
+    startOrg(b -> b.accounts(10));
     String token = OAuth.accessToken(org);
 
     JsonNode contacts = query(token, "SELECT Id, Name FROM Contact").json();
@@ -281,7 +264,7 @@ class FakeOrgQueryTests {
 
   @Test
   void aCursorExpiresAfterItsLifetime() {
-    start(b -> b.accounts(2500).cursorLifetime(Duration.ofHours(1)).sessionTimeout(Duration.ofHours(24)));
+    startOrg(b -> b.accounts(2500).cursorLifetime(Duration.ofHours(1)).sessionTimeout(Duration.ofHours(24)));
     String token = OAuth.accessToken(org);
     JsonNode page1 = query(token, "SELECT Id FROM Account").json();
     JsonNode again = query(token, "SELECT Id FROM Account").json();
@@ -297,7 +280,7 @@ class FakeOrgQueryTests {
 
   @Test
   void cursorsLiveTwoDaysByDefault() {
-    start(b -> b.accounts(2500));
+    startOrg(b -> b.accounts(2500));
     String token = OAuth.accessToken(org);
     JsonNode page1 = query(token, "SELECT Id FROM Account").json();
     clock.advance(Duration.ofDays(2).minusSeconds(1));
@@ -311,7 +294,7 @@ class FakeOrgQueryTests {
 
   @Test
   void inUserModeAnotherSessionOfTheUserMayContinueACursor() {
-    start(b -> b.accounts(2500).cursorMode(CursorMode.USER));
+    startOrg(b -> b.accounts(2500).cursorMode(CursorMode.USER));
     String first = OAuth.accessToken(org);
     JsonNode page1 = query(first, "SELECT Id FROM Account").json();
     org.expireAllSessions();
@@ -325,7 +308,7 @@ class FakeOrgQueryTests {
 
   @Test
   void inSessionModeOnlyTheCreatingSessionMayContinueACursor() {
-    start(b -> b.accounts(2500).cursorMode(CursorMode.SESSION));
+    startOrg(b -> b.accounts(2500).cursorMode(CursorMode.SESSION));
     String first = OAuth.accessToken(org);
     String second = OAuth.accessToken(org);
     JsonNode page1 = query(first, "SELECT Id FROM Account").json();
@@ -340,7 +323,7 @@ class FakeOrgQueryTests {
 
   @Test
   void anUnknownOrOutOfRangeLocatorIsInvalid() {
-    start(b -> b.accounts(2500));
+    startOrg(b -> b.accounts(2500));
     String token = OAuth.accessToken(org);
     String nextUrl = query(token, "SELECT Id FROM Account").json().get("nextRecordsUrl").stringValue();
     String base = org.instanceUrl() + "/services/data/v67.0/query/";
@@ -356,7 +339,7 @@ class FakeOrgQueryTests {
 
   @Test
   void queryAllIncludesDeletedRecordsAndPagesThroughTheQueryResource() {
-    start(b -> b.accounts(2100));
+    startOrg(b -> b.accounts(2100));
     String token = OAuth.accessToken(org);
     List<String> firstIds = ids(query(token, "SELECT Id FROM Account LIMIT 3").json());
     String sobjects = org.instanceUrl() + "/services/data/v67.0/sobjects/Account/";
@@ -377,7 +360,7 @@ class FakeOrgQueryTests {
 
   @Test
   void aCursorServesTheResultSetAsItWasWhenTheQueryRan() {
-    start(b -> b.accounts(4000));
+    startOrg(b -> b.accounts(4000));
     String token = OAuth.accessToken(org);
     JsonNode page1 = query(token, "SELECT Id FROM Account").json();
     String sobjects = org.instanceUrl() + "/services/data/v67.0/sobjects/Account/";
@@ -401,7 +384,7 @@ class FakeOrgQueryTests {
 
   @Test
   void oneMillionRecordsStreamWithoutTheFakeHoldingThem() {
-    start(b -> b.accounts(1_000_000).sessionTimeout(Duration.ofHours(24)));
+    startOrg(b -> b.accounts(1_000_000).sessionTimeout(Duration.ofHours(24)));
     String token = OAuth.accessToken(org);
 
     JsonNode page = query(token, "SELECT Id, Name FROM Account").json();

@@ -2,32 +2,18 @@ package io.forceflux.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class FakeOrgSObjectTests {
+class FakeOrgSObjectTests extends ClockedOrgTests {
 
   private static final String NOT_FOUND =
       "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]";
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private FakeOrg org;
-  private String token;
 
   private FakeOrg start(UnaryOperator<FakeOrg.Builder> options) {
-    org = options.apply(FakeOrg.builder().clock(clock).accounts(100)).build().start();
-    token = OAuth.accessToken(org);
-    return org;
-  }
-
-  @AfterEach
-  void close() {
-    if (org != null) {
-      org.close();
-    }
+    return startSignedIn(b -> options.apply(b.accounts(100)));
   }
 
   private String url(String path) {

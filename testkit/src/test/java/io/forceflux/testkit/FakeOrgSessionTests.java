@@ -5,25 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class FakeOrgSessionTests {
+class FakeOrgSessionTests extends ClockedOrgTests {
 
   private static final String FIXTURE_401 = "rest-401-invalid-session-id-post-with-headers.http";
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private FakeOrg org;
 
   private FakeOrg start(UnaryOperator<FakeOrg.Builder> options) {
-    org = options.apply(FakeOrg.builder().clock(clock).accounts(10)).build().start();
-    return org;
-  }
-
-  @AfterEach
-  void close() {
-    if (org != null) {
-      org.close();
-    }
+    return startOrg(b -> options.apply(b.accounts(10)));
   }
 
   private Http.Response call(String token) {

@@ -3,33 +3,21 @@ package io.forceflux.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
-class FakeOrgSoapTests {
+class FakeOrgSoapTests extends ClockedOrgTests {
 
   private static final String INVALID_LOGIN = "soap-fault-500-invalid-login-enterprise.xml";
   private static final String INVALID_SESSION = "soap-fault-500-invalid-session-id-after-logout-enterprise.xml";
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-  private FakeOrg org;
 
   private FakeOrg start(UnaryOperator<FakeOrg.Builder> options) {
-    org = options.apply(FakeOrg.builder().clock(clock).accounts(10)).build().start();
-    return org;
-  }
-
-  @AfterEach
-  void close() {
-    if (org != null) {
-      org.close();
-    }
+    return startOrg(b -> options.apply(b.accounts(10)));
   }
 
   private String soapUrl(String kind) {

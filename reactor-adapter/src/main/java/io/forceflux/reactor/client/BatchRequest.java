@@ -2,8 +2,6 @@ package io.forceflux.reactor.client;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,14 +64,7 @@ public final class BatchRequest {
      * @throws IllegalArgumentException for another method than GET, POST, PATCH, PUT, DELETE, or a bad path
      */
     public Builder subrequest(String method, String path, @Nullable Object body) {
-      Objects.requireNonNull(method, "method");
-      Objects.requireNonNull(path, "path");
-      if (!Set.of("GET", "POST", "PATCH", "PUT", "DELETE").contains(method)) {
-        throw new IllegalArgumentException("method must be GET, POST, PATCH, PUT or DELETE: " + method);
-      }
-      if (!path.startsWith("/") || path.startsWith("//") || path.contains("..")) {
-        throw new IllegalArgumentException("path must be relative to /services/data/vNN.N and start with /");
-      }
+      Paths.checkSubrequest(method, path);
       JsonNode node = body == null ? null : body instanceof JsonNode n ? n.deepCopy() : MAPPER.valueToTree(body);
       subrequests.add(new Subrequest(String.valueOf(subrequests.size()), method, path, node));
       return this;

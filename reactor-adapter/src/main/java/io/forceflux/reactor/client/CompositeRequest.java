@@ -133,14 +133,7 @@ public final class CompositeRequest {
      * @throws IllegalArgumentException for a method Salesforce does not accept or a path that is not relative
      */
     public Builder subrequest(String referenceId, String method, String path, @Nullable Object body) {
-      Objects.requireNonNull(method, "method");
-      Objects.requireNonNull(path, "path");
-      if (!Set.of("GET", "POST", "PATCH", "PUT", "DELETE").contains(method)) {
-        throw new IllegalArgumentException("method must be GET, POST, PATCH, PUT or DELETE: " + method);
-      }
-      if (!path.startsWith("/") || path.startsWith("//") || path.contains("..")) {
-        throw new IllegalArgumentException("path must be relative to /services/data/vNN.N and start with /");
-      }
+      Paths.checkSubrequest(method, path);
       return add(referenceId, method, path, body == null ? null : json(body));
     }
 

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 final class Paths {
   static final String DATA = "/services/data/";
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
+  private static final Set<String> SUBREQUEST_METHODS = Set.of("GET", "POST", "PATCH", "PUT", "DELETE");
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9]{15}([A-Za-z0-9]{3})?");
 
   private Paths() {}
@@ -119,6 +121,23 @@ final class Paths {
           + Redaction.snippet(id, 40));
     }
     return id;
+  }
+
+  /**
+   * Checks a Composite or Composite Batch subrequest's method and path: the methods Salesforce accepts there, and a
+   * path relative to {@code /services/data/vNN.N} that cannot leave it.
+   *
+   * @throws IllegalArgumentException for another method than GET, POST, PATCH, PUT, DELETE, or a bad path
+   */
+  static void checkSubrequest(String method, String path) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(path, "path");
+    if (!SUBREQUEST_METHODS.contains(method)) {
+      throw new IllegalArgumentException("method must be GET, POST, PATCH, PUT or DELETE: " + method);
+    }
+    if (!path.startsWith("/") || path.startsWith("//") || path.contains("..")) {
+      throw new IllegalArgumentException("path must be relative to /services/data/vNN.N and start with /");
+    }
   }
 
   static String checkVersion(String version) {

@@ -2,66 +2,28 @@ package io.forceflux.reactor.bulk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.forceflux.core.auth.AccessToken;
-import io.forceflux.core.auth.GrantType;
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
-import io.forceflux.core.event.SessionListener;
-import io.forceflux.reactor.TestGuards;
-import io.forceflux.reactor.TokenSource;
-import io.forceflux.reactor.client.SalesforceClient;
-import java.io.IOException;
-import java.net.URI;
+import io.forceflux.reactor.client.ScriptedServerTests;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** The bulk client against scripted servers that misbehave: cut-off pages, foreign locators, HTML instead of CSV. */
-class BulkClientHostileServerTests {
+class BulkClientHostileServerTests extends ScriptedServerTests {
   private static final Duration BOUND = Duration.ofSeconds(20);
   private static final String TOKEN = "00D000000000001!AQ0AQBulkHostileServerTestToken";
   private static final String JOB = "750000000000001AAA";
 
-  private MockWebServer salesforce;
-  private MockWebServer evil;
-
-  @BeforeEach
-  void start() throws IOException {
-    TestGuards.secret(TOKEN);
-    salesforce = new MockWebServer();
-    salesforce.start();
-    evil = new MockWebServer();
-    evil.start();
-  }
-
-  @AfterEach
-  void stop() {
-    salesforce.close();
-    evil.close();
+  BulkClientHostileServerTests() {
+    super(TOKEN);
   }
 
   private BulkClient bulk() {
-    AccessToken token = AccessToken.of(TOKEN, URI.create(salesforce.url("/").toString()), Instant.now(),
-        GrantType.REFRESH_TOKEN);
-    TokenSource tokens = new TokenSource() {
-      @Override
-      public Mono<AccessToken> token() {
-        return Mono.just(token);
-      }
-
-      @Override
-      public void invalidate(AccessToken rejected) {
-      }
-    };
-    return SalesforceClient.builder().tokenSource(tokens).apiVersion("67.0").listener(SessionListener.NONE).build()
+    return fixedTokenClient().build()
         .bulk(BulkOptions.builder().pollInterval(Duration.ofMillis(1), Duration.ofMillis(1)).build());
   }
 

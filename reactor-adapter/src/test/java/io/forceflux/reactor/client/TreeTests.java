@@ -3,31 +3,14 @@ package io.forceflux.reactor.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.forceflux.testkit.FakeOrg;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** sObject Tree: nested records in one call, all or nothing. */
-class TreeTests {
+class TreeTests extends SharedOrgTests {
   private static final Duration BOUND = Duration.ofSeconds(60);
-
-  private static FakeOrg org;
-  private static SalesforceClient client;
-
-  @BeforeAll
-  static void startOrg() {
-    org = FakeOrg.builder().accounts(10).build().start();
-    client = TestClients.builder(org).apiVersion("67.0").build();
-  }
-
-  @AfterAll
-  static void stopOrg() {
-    org.close();
-  }
 
   private static Map<String, Object> account(String ref, String name, String... contacts) {
     List<Map<String, Object>> children = java.util.Arrays.stream(contacts)

@@ -6,43 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.forceflux.core.error.ApiLimitException;
 import io.forceflux.core.error.LimitInfo;
 import io.forceflux.reactor.client.SalesforceClient;
-import io.forceflux.reactor.client.TestClients;
-import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
 import io.forceflux.testkit.FaultTarget;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 /** The governor's view seeded by one {@code GET /limits} before its first request. */
-class ApiGovernorSeedTests {
+class ApiGovernorSeedTests extends GovernedOrgTests {
   private static final Duration BOUND = Duration.ofSeconds(60);
-
-  private static FakeOrg org;
-
-  @BeforeAll
-  static void startOrg() {
-    org = FakeOrg.builder().accounts(10).build().start();
-  }
-
-  @AfterAll
-  static void stopOrg() {
-    org.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    org.resetControls();
-    org.resetStats();
-  }
-
-  private static SalesforceClient client(ApiGovernor governor) {
-    return TestClients.builder(org).apiVersion("67.0").governor(governor).build();
-  }
 
   @Test
   void aFreshClientOfAnOrgAlreadyInTheReserveRefusesItsFirstOrdinaryCallAfterTheSeed() {

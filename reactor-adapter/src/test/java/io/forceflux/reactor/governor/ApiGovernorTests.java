@@ -6,7 +6,6 @@ import io.forceflux.core.error.ApiLimitException;
 import io.forceflux.core.error.LimitInfo;
 import io.forceflux.reactor.client.SalesforceClient;
 import io.forceflux.reactor.client.TestClients;
-import io.forceflux.testkit.FakeOrg;
 import io.forceflux.testkit.Fault;
 import io.forceflux.testkit.FaultTarget;
 import java.time.Duration;
@@ -14,38 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The org-limit governor against a fake org that enforces its daily allowance and long-running request limit. */
-class ApiGovernorTests {
+class ApiGovernorTests extends GovernedOrgTests {
   private static final Duration BOUND = Duration.ofSeconds(120);
-
-  private static FakeOrg org;
-
-  @BeforeAll
-  static void startOrg() {
-    org = FakeOrg.builder().accounts(10).build().start();
-  }
-
-  @AfterAll
-  static void stopOrg() {
-    org.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    org.resetControls();
-    org.resetStats();
-  }
-
-  private static SalesforceClient client(ApiGovernor governor) {
-    return TestClients.builder(org).apiVersion("67.0").governor(governor).build();
-  }
 
   /** Runs {@code n} calls with {@code concurrency} in flight; the outcome of each: "ok" or the error's kind. */
   private static Map<String, Long> run(int n, int concurrency, Function<Integer, Mono<?>> call) {

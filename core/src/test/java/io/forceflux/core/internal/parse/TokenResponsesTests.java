@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +47,13 @@ class TokenResponsesTests {
 
   private static SalesforceException failure(String body) {
     return failure(GrantType.REFRESH_TOKEN, 200, "application/json", body.getBytes(StandardCharsets.UTF_8), STANDARD);
+  }
+
+  /** The failure for the recorded SOAP login success with {@code edit} applied to its text. */
+  private static SalesforceException soapLoginFailure(UnaryOperator<String> edit) {
+    String body = edit.apply(new String(Fixtures.bytes("soap-login-200-success-enterprise.xml"),
+        StandardCharsets.UTF_8));
+    return failure(GrantType.SOAP_LOGIN, 200, "text/xml", body.getBytes(StandardCharsets.UTF_8), STANDARD);
   }
 
   private static String tokenBody(String instanceUrl) {
@@ -363,22 +371,16 @@ class TokenResponsesTests {
 
   @Test
   void refusesASoapLoginWhoseServerUrlIsOutsideSalesforce() {
-    String body = new String(Fixtures.bytes("soap-login-200-success-enterprise.xml"), StandardCharsets.UTF_8)
-        .replace("https://na15.salesforce.com/services/Soap/c", "http://evil.example/services/Soap/c");
-
-    SalesforceException e = failure(GrantType.SOAP_LOGIN, 200, "text/xml", body.getBytes(StandardCharsets.UTF_8),
-        STANDARD);
+    SalesforceException e = soapLoginFailure(body -> body
+        .replace("https://na15.salesforce.com/services/Soap/c", "http://evil.example/services/Soap/c"));
 
     assertThat(e.failureCause()).isEqualTo(FailureCause.UNTRUSTED_URL);
   }
 
   @Test
   void refusesASoapLoginWithAnExpiredPassword() {
-    String body = new String(Fixtures.bytes("soap-login-200-success-enterprise.xml"), StandardCharsets.UTF_8)
-        .replace("<passwordExpired>false</passwordExpired>", "<passwordExpired>true</passwordExpired>");
-
-    SalesforceException e = failure(GrantType.SOAP_LOGIN, 200, "text/xml", body.getBytes(StandardCharsets.UTF_8),
-        STANDARD);
+    SalesforceException e = soapLoginFailure(body -> body
+        .replace("<passwordExpired>false</passwordExpired>", "<passwordExpired>true</passwordExpired>"));
 
     assertThat(e.failureCause()).isEqualTo(FailureCause.EXPIRED_PASSWORD);
   }
@@ -395,12 +397,9 @@ class TokenResponsesTests {
 
   @Test
   void neverShowsTheSessionIdOfAnUntrustedSoapLogin() {
-    String body = new String(Fixtures.bytes("soap-login-200-success-enterprise.xml"), StandardCharsets.UTF_8)
+    SalesforceException e = soapLoginFailure(body -> body
         .replace("<sessionId>12345</sessionId>", "<sessionId>" + ACCESS_TOKEN + "</sessionId>")
-        .replace("https://na15.salesforce.com/services/Soap/c", "https://evil.example/services/Soap/c");
-
-    SalesforceException e = failure(GrantType.SOAP_LOGIN, 200, "text/xml", body.getBytes(StandardCharsets.UTF_8),
-        STANDARD);
+        .replace("https://na15.salesforce.com/services/Soap/c", "https://evil.example/services/Soap/c"));
 
     assertThat(e.getMessage()).doesNotContain(ACCESS_TOKEN).doesNotContain("verylongtokenvalue");
   }
