@@ -10,6 +10,7 @@ import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.internal.parse.ErrorParser;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.Replay.Kind;
 import io.forceflux.reactor.internal.Bodies;
 import io.forceflux.reactor.internal.OptionRules;
 import java.net.URI;
@@ -20,7 +21,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,20 +96,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   private final long sessionReplayDeadlineMillis;
   private final AttemptDeadlines deadlines;
   private final Mono<ClientResponse> timedOut;
-  /**
-   * The newest token (by {@code issued_at}) that a response was accepted with. A rejected token issued no
-   * later than it has expired for real (expiries racing replays); only a token newer than anything that
-   * ever worked is suspect of being refused by policy. One volatile field, written only when it changes.
-   */
-  private volatile @Nullable AccessToken lastAccepted;
-  /** Counts requests whose first session rejection has been seen: one tick per request that lost a session. */
-  private final AtomicLong rejectionEpoch = new AtomicLong();
-  /**
-   * The highest {@link #rejectionEpoch} value read by a response accepted since: a request whose first session
-   * rejection ticked the epoch to {@code n} knows some request has worked after that rejection when this is
-   * {@code >= n}. Written only when the epoch moved, so the happy path pays two volatile reads.
-   */
-  private final AtomicLong acceptedEpoch = new AtomicLong();
+  /** What responses have shown about sessions working, shared by every request through this filter. */
+  private final SessionEvidence evidence = new SessionEvidence();
 
   private SessionRecoveryFilter(Builder b) {
     this.tokenSource = b.tokenSource;
@@ -133,7 +121,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
 
   @Override
   public Mono<ClientResponse> filter(ClientRequest original, ExchangeFunction next) {
-    Attempts attempts = new Attempts();
+    RequestAttempts attempts = new RequestAttempts();
     // Bodies of writes are recorded on their first send, so that a replay sends the same bytes.
     ClientRequest request = WITHOUT_BODY.contains(original.method().name()) ? original
         : ClientRequest.from(original).body(new ReplayableBody(original.body(), maxReplayBody, describe(original)))
@@ -148,7 +136,8 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
         .onErrorMap(Replay.class, r -> giveUp(r.failure.withAttempts(attempts.count)));
   }
 
-  private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, AccessToken token, Attempts attempts) {
+  private Mono<ClientResponse> exchange(
+      ClientRequest request, ExchangeFunction next, AccessToken token, RequestAttempts attempts) {
     if (attempts.count++ == 0) {
       attempts.startedMillis = clock.millis();
     }
@@ -188,17 +177,17 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
   }
 
   private Mono<ClientResponse> inspect(
-      ClientResponse response, ClientRequest request, AccessToken token, Attempts attempts, boolean idempotent) {
+      ClientResponse response, ClientRequest request, AccessToken token, RequestAttempts attempts, boolean idempotent) {
     int status = response.statusCode().value();
     if (status < 400) {
-      accepted(token);
+      evidence.accepted(token);
       return Mono.just(response);
     }
     String contentType = response.headers().contentType().map(MediaType::toString).orElse("");
     boolean xml = contentType.toLowerCase(Locale.ROOT).contains("xml");
     boolean maybeSession = status == 401 || (status == 500 && xml) || (status == 400 && xml);
     if (!maybeSession && status != 403 && !(idempotent && (status == 502 || status == 503 || status == 504))) {
-      accepted(token);
+      evidence.accepted(token);
       return Mono.just(response);
     }
     return readBounded(response).flatMap(body -> {
@@ -210,10 +199,10 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
               SalesforceException.of(cause, describe(request) + " rejected", error).withAttempts(attempts.count));
         }
         tokenSource.invalidate(token);
-        boolean fresh = attempts.firstToken != null && !attempts.firstToken.equals(token) && !proven(token);
+        boolean fresh = attempts.firstToken != null && !attempts.firstToken.equals(token) && !evidence.proven(token);
         if (attempts.firstToken == null) {
           attempts.firstToken = token;
-          attempts.rejectionEpoch = rejectionEpoch.incrementAndGet();
+          attempts.rejectionEpoch = evidence.firstRejection();
         }
         // Progress: this attempt carried a token other than the one rejected before it, so the source moved on.
         attempts.progress = attempts.lastRejected == null || !attempts.lastRejected.equals(token);
@@ -238,46 +227,16 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
             describe(request) + " unavailable", error).withAttempts(attempts.count)));
       }
       // Not ours to handle: give the caller the response with the body we had to read.
-      accepted(token);
+      evidence.accepted(token);
       return Mono.just(response.mutate().body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body))).build());
     });
   }
 
-  private void accepted(AccessToken token) {
-    long epoch = rejectionEpoch.get();
-    if (acceptedEpoch.get() < epoch) {
-      acceptedEpoch.accumulateAndGet(epoch, Math::max);
-    }
-    AccessToken last = lastAccepted;
-    if (last != token && (last == null || token.issuedAt().isAfter(last.issuedAt()))) {
-      lastAccepted = token;
-    }
+  private boolean churn(RequestAttempts attempts) {
+    return evidence.churn(attempts.rejectionEpoch, attempts.firstToken);
   }
 
-  /** A token issued no later than the newest token that ever worked has worked-era credentials: not suspect. */
-  private boolean proven(AccessToken token) {
-    AccessToken last = lastAccepted;
-    return last != null && !token.issuedAt().isAfter(last.issuedAt());
-  }
-
-  /**
-   * Whether sessions are dying fast (expiry, logouts, an admin ending sessions) rather than a policy refusing
-   * new tokens: some token issued after this request's first one has worked, or any request has worked since
-   * this request first lost its session. The second is what rules churn in when sessions die faster than a
-   * response travels: a token can be ended before anyone's response with it is read, so "a newer token
-   * worked" may be unknown yet, but sessions that are killed or expire were live, and under a policy nothing
-   * works at all.
-   */
-  private boolean churn(Attempts attempts) {
-    if (acceptedEpoch.get() >= attempts.rejectionEpoch) {
-      return true;
-    }
-    AccessToken last = lastAccepted;
-    AccessToken first = attempts.firstToken;
-    return last != null && first != null && last.issuedAt().isAfter(first.issuedAt());
-  }
-
-  private Mono<Long> decide(Throwable failure, ClientRequest request, Attempts attempts) {
+  private Mono<Long> decide(Throwable failure, ClientRequest request, RequestAttempts attempts) {
     if (!(failure instanceof Replay replay)) {
       return Mono.error(failure);
     }
@@ -332,7 +291,7 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     return delay.isZero() ? Mono.just(0L) : Mono.delay(delay, scheduler);
   }
 
-  private void replayed(ClientRequest request, Attempts attempts, Replay replay) {
+  private void replayed(ClientRequest request, RequestAttempts attempts, Replay replay) {
     listener.onEvent(new SessionEvent.RequestReplayed(clock.instant(), request.method().name(),
         request.url().getRawPath(), attempts.count + 1, replay.failure.failureCause()));
   }
@@ -373,35 +332,6 @@ public final class SessionRecoveryFilter implements ExchangeFilterFunction {
     return request.method().name() + " " + request.url().getRawPath();
   }
 
-  private enum Kind { SESSION, FRESH_SESSION, TRANSIENT }
-
-  /** Per-request bookkeeping; a request's attempts run one after another, never concurrently. */
-  private static final class Attempts {
-    int count;
-    int sessionRejections;
-    int freshRejections;
-    int transientRetries;
-    long startedMillis;
-    long rejectionEpoch;
-    boolean progress;
-    @Nullable AccessToken firstToken;
-    @Nullable AccessToken lastRejected;
-  }
-
-  /** Internal retry signal: never escapes the filter (converted to its failure on give-up). */
-  private static final class Replay extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient Kind kind;
-    final transient SalesforceException failure;
-
-    Replay(Kind kind, SalesforceException failure) {
-      super(failure.getMessage(), null, false, false);
-      this.kind = kind;
-      this.failure = failure;
-    }
-  }
-
-  /** The one range rule for {@code freshRejectionLimit}, shared with {@link SalesforceClient.Builder}. */
   /** Builds a {@link SessionRecoveryFilter}; invalid values fail in {@link #build()}. */
   public static final class Builder {
     private final TokenSource tokenSource;

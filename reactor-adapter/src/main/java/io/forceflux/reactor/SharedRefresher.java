@@ -1,5 +1,8 @@
 package io.forceflux.reactor;
 
+import static io.forceflux.reactor.LearnedRotation.refreshTokenOf;
+import static io.forceflux.reactor.LearnedRotation.withRefreshToken;
+
 import io.forceflux.core.auth.AccessToken;
 import io.forceflux.core.auth.Grant;
 import io.forceflux.core.auth.InstanceUrlPolicy;
@@ -20,7 +23,6 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -72,14 +74,13 @@ final class SharedRefresher implements Refresher {
   private final String credential;
   private final InstanceUrlPolicy instanceUrls;
   private final Scheduler scheduler;
-  private final boolean refreshTokenGrant;
   private final Duration renewEvery;
   private final Duration storeBound;
   private final long maxWaitMillis;
   private final long graceMillis;
   private final AtomicBoolean degraded = new AtomicBoolean();
   private final AtomicBoolean restoring = new AtomicBoolean();
-  private final AtomicReference<RefreshTokenRotation> rotation;
+  private final LearnedRotation rotation;
   private final AtomicReference<Known> known;
   private volatile boolean sawOutage;
   /** A refresh token this process presented without seeing the answer: it may have rotated, never present it. */
@@ -92,8 +93,7 @@ final class SharedRefresher implements Refresher {
     this.credential = grant.credentialKey();
     this.instanceUrls = instanceUrls;
     this.scheduler = scheduler;
-    this.refreshTokenGrant = grant instanceof RefreshTokenGrant;
-    this.rotation = new AtomicReference<>(rotation);
+    this.rotation = new LearnedRotation(rotation, grant instanceof RefreshTokenGrant);
     this.known = new AtomicReference<>(new Known(0, null, refreshTokenOf(grant), false));
     Duration ttl = store.leaseTtl();
     this.renewEvery = ttl.dividedBy(3);
@@ -122,12 +122,12 @@ final class SharedRefresher implements Refresher {
   public Mono<Refreshed> refresh(
       Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure) {
     return Mono.defer(() -> {
-      Attempt a = new Attempt(grant, reason, policy, onFailure, known.get().version, now() + maxWaitMillis);
+      RefreshAttempt a = new RefreshAttempt(grant, reason, policy, onFailure, known.get().version, now() + maxWaitMillis);
       return coordinate(a).onErrorResume(StoreFailure.class, e -> withoutStore(a, e));
     });
   }
 
-  private Mono<Refreshed> coordinate(Attempt a) {
+  private Mono<Refreshed> coordinate(RefreshAttempt a) {
     return guard(store.read(credential)).flatMap(entry -> {
       storeUp();
       if (reconcileNeeded(entry)) {
@@ -153,7 +153,7 @@ final class SharedRefresher implements Refresher {
   }
 
   /** Someone else holds the lease: wait for its notification or one poll interval, then look again. */
-  private Mono<Refreshed> await(Attempt a) {
+  private Mono<Refreshed> await(RefreshAttempt a) {
     if (now() > a.deadline) {
       return Mono.error(new StoreFailure(null, true));
     }
@@ -164,14 +164,15 @@ final class SharedRefresher implements Refresher {
   }
 
   /** This process holds the lease: re-read (fenced), then refresh and publish, or adopt what appeared. */
-  private Mono<Refreshed> hold(String owner, Attempt a) {
+  private Mono<Refreshed> hold(String owner, RefreshAttempt a) {
     return guard(store.read(credential)).flatMap(entry -> {
       if (reconcileNeeded(entry) || adoptable(entry, a.seen) || mayHaveLostData(entry, a)) {
         return store.releaseLease(credential, owner).onErrorResume(e -> Mono.empty())
             .then(Mono.defer(() -> coordinate(a)));
       }
       Grant presented = presentable(a, entry);
-      Lease lease = new Lease(owner);
+      RefreshLease lease = new RefreshLease(store, credential, owner, renewEvery, storeBound,
+          scheduler);
       if (presentsInDoubt(presented)) {
         lease.kept = true; // the lease kept after the lost answer lapsed: hold this one instead
         return Mono.error(EndpointRefresher.outcomeUnknown("this process lost the answer to a token request with "
@@ -193,7 +194,7 @@ final class SharedRefresher implements Refresher {
    * One token request under the lease, and its retries: each retry first checks that the lease is still ours,
    * since a replica that took over may already have presented (and so rotated out) the same refresh token.
    */
-  private Mono<Refreshed> attempt(Grant presented, Attempt a, Lease lease, int attempt) {
+  private Mono<Refreshed> attempt(Grant presented, RefreshAttempt a, RefreshLease lease, int attempt) {
     if (lease.lost) {
       return Mono.error(SalesforceException.of(FailureCause.TOKEN_STORE_UNAVAILABLE, "this process lost the "
           + "shared refresh lease while refreshing; it does not present that refresh token again")
@@ -202,7 +203,7 @@ final class SharedRefresher implements Refresher {
     RecoveryPolicy once = a.policy.toBuilder().maxAttempts(1).build();
     return local.refresh(presented, a.reason, once, a.onFailure)
         .onErrorResume(SalesforceException.class, e -> {
-          if (mayRotate() && TokenEndpoint.outcomeUnknown(e)) {
+          if (rotation.mayRotate() && TokenEndpoint.outcomeUnknown(e)) {
             // Salesforce may have rotated this refresh token out: presenting it again, here or in another process,
             // would revoke the family. Keep the lease (renewed for as long as this process lives) so that no other
             // process presents it either, and fail typed: an operator re-authorizes.
@@ -227,8 +228,8 @@ final class SharedRefresher implements Refresher {
    * resolves, a store failure is retried until the wait bound, and past that the restorer publishes it when
    * the store is back.
    */
-  private Refreshed publish(Lease lease, long expected, Grant presented, Refreshed r, Attempt a) {
-    Grant next = after(presented, r);
+  private Refreshed publish(RefreshLease lease, long expected, Grant presented, Refreshed r, RefreshAttempt a) {
+    Grant next = rotation.after(presented, r);
     Secret refreshToken = refreshTokenOf(next);
     AccessToken token = r.token();
     Known mine = new Known(expected, token, refreshToken, true);
@@ -246,8 +247,8 @@ final class SharedRefresher implements Refresher {
 
   /** Emits the stored version holding {@code token}, or 0 when the store moved on (after reconciling). */
   private Mono<Long> publishUntilDone(
-      String owner, long expected, AccessToken token, @Nullable Secret refreshToken, Attempt a) {
-    return guard(store.publish(credential, owner, expected, token, refreshToken, rotation.get()))
+      String owner, long expected, AccessToken token, @Nullable Secret refreshToken, RefreshAttempt a) {
+    return guard(store.publish(credential, owner, expected, token, refreshToken, rotation.current()))
         .flatMap(version -> version > 0 ? Mono.just(version)
             // Fenced off. If an earlier attempt landed and only its reply was lost, the token is ours; if another
             // holder's lease fenced us or the store lost its data, ours is newer and is restored.
@@ -264,13 +265,13 @@ final class SharedRefresher implements Refresher {
   }
 
   /** The store failed (or a holder took too long): refresh here only if the refresh token is known static. */
-  private Mono<Refreshed> withoutStore(Attempt a, StoreFailure e) {
+  private Mono<Refreshed> withoutStore(RefreshAttempt a, StoreFailure e) {
     if (e.waitExpired) {
       LOG.warn("another process held the refresh lease for over {} ms", maxWaitMillis);
     } else {
       storeDown(e.getCause());
     }
-    if (mayRotate()) {
+    if (rotation.mayRotate()) {
       if (!e.waitExpired && now() <= a.deadline) {
         return Mono.delay(store.pollInterval(), scheduler)
             .then(Mono.defer(() -> coordinate(a)))
@@ -285,7 +286,7 @@ final class SharedRefresher implements Refresher {
     Known k = known.get();
     Grant presented = withRefreshToken(a.grant, k.refreshToken);
     return local.refresh(presented, a.reason, a.policy, a.onFailure).map(r -> {
-      Grant next = after(presented, r);
+      Grant next = rotation.after(presented, r);
       Secret refreshToken = refreshTokenOf(next);
       // Local until the store has it: the restorer publishes it (over an older entry only) when it is back.
       boolean rotated = refreshToken != null && !refreshToken.equals(k.refreshToken);
@@ -294,44 +295,13 @@ final class SharedRefresher implements Refresher {
     });
   }
 
-  /** Whether refreshing without the store could present a rotated-out refresh token. */
-  private boolean mayRotate() {
-    return refreshTokenGrant && rotation.get() != RefreshTokenRotation.STATIC;
-  }
-
-  /**
-   * Learns rotation from a refresh ({@code presented} → {@code r}) and returns the grant after it: the rotated
-   * one, if any.
-   */
-  private Grant after(Grant presented, Refreshed r) {
-    Grant next = r.rotatedGrant() != null ? r.rotatedGrant() : presented;
-    if (refreshTokenGrant) {
-      Secret refreshToken = refreshTokenOf(next);
-      learn(refreshToken != null && !refreshToken.equals(refreshTokenOf(presented))
-          ? RefreshTokenRotation.ROTATING : RefreshTokenRotation.STATIC);
-    }
-    return next;
-  }
-
-  /** Rotating is sticky: a configured or learned "static" gives way to an observed rotation, never back. */
-  private void learn(RefreshTokenRotation seen) {
-    if (seen == RefreshTokenRotation.DETECT) {
-      return;
-    }
-    RefreshTokenRotation before = rotation.getAndUpdate(r -> r == RefreshTokenRotation.DETECT
-        || seen == RefreshTokenRotation.ROTATING ? seen : r);
-    if (before == RefreshTokenRotation.STATIC && seen == RefreshTokenRotation.ROTATING) {
-      LOG.warn("the refresh token rotates although configured static; treating it as rotating");
-    }
-  }
-
   /**
    * Whether the store and this process disagree in a way {@link #reconcile} settles: this process knows a newer
    * refresh token than the store (it rotated locally, or the store lost its data), or it rotated locally and the
    * store has moved past the version it rotated from.
    */
   private boolean reconcileNeeded(TokenStore.Entry entry) {
-    learn(entry.rotation());
+    rotation.learn(entry.rotation());
     Known k = known.get();
     return k.local || (k.refreshToken != null && k.version > entry.version());
   }
@@ -353,7 +323,7 @@ final class SharedRefresher implements Refresher {
       return Mono.empty();
     }
     long version = k.local ? k.version + 1 : k.version;
-    TokenStore.Entry mine = new TokenStore.Entry(version, k.token, k.refreshToken, rotation.get());
+    TokenStore.Entry mine = new TokenStore.Entry(version, k.token, k.refreshToken, rotation.current());
     return guard(store.restore(credential, mine)).doOnNext(written -> {
       if (written) {
         LOG.info("restored the newest refresh token and token {} into the shared store (version {})",
@@ -372,10 +342,10 @@ final class SharedRefresher implements Refresher {
    * the entry was restored (the store lost its data, and a restore of an older refresh token may come first),
    * or this process knows nothing, has seen the store down and finds it empty.
    */
-  private boolean mayHaveLostData(TokenStore.Entry entry, Attempt a) {
+  private boolean mayHaveLostData(TokenStore.Entry entry, RefreshAttempt a) {
     Known k = known.get();
     boolean freshOnEmpty = entry.version() == 0 && k.version == 0 && !k.local && sawOutage;
-    if (!mayRotate() || !(entry.restored() || freshOnEmpty)) {
+    if (!rotation.mayRotate() || !(entry.restored() || freshOnEmpty)) {
       return false;
     }
     if (a.graceUntil == 0) {
@@ -397,7 +367,7 @@ final class SharedRefresher implements Refresher {
         && instanceUrls.allows(token.instanceUrl());
   }
 
-  private Refreshed adopt(TokenStore.Entry entry, Attempt a) {
+  private Refreshed adopt(TokenStore.Entry entry, RefreshAttempt a) {
     AccessToken token = Objects.requireNonNull(entry.token());
     Known k = known.get();
     Secret refreshToken = entry.refreshToken() != null ? entry.refreshToken() : k.refreshToken;
@@ -407,7 +377,7 @@ final class SharedRefresher implements Refresher {
   }
 
   /** The grant presenting the newest refresh token: the store's, unless this process knows a newer one. */
-  private Grant presentable(Attempt a, TokenStore.Entry entry) {
+  private Grant presentable(RefreshAttempt a, TokenStore.Entry entry) {
     Known k = known.get();
     Secret stored = entry.refreshToken();
     return withRefreshToken(a.grant, stored != null && entry.version() >= k.version ? stored : k.refreshToken);
@@ -416,14 +386,6 @@ final class SharedRefresher implements Refresher {
   private boolean presentsInDoubt(Grant grant) {
     Secret refreshToken = refreshTokenOf(grant);
     return refreshToken != null && refreshToken.equals(inDoubt);
-  }
-
-  private static Grant withRefreshToken(Grant grant, @Nullable Secret refreshToken) {
-    return refreshToken == null || !(grant instanceof RefreshTokenGrant) ? grant : grant.withRefreshToken(refreshToken);
-  }
-
-  private static @Nullable Secret refreshTokenOf(Grant grant) {
-    return grant instanceof RefreshTokenGrant r ? r.refreshToken() : null;
   }
 
   private long now() {
@@ -440,7 +402,7 @@ final class SharedRefresher implements Refresher {
     sawOutage = true;
     if (degraded.compareAndSet(false, true)) {
       LOG.warn("shared token store unavailable ({}); {}", cause == null ? "unknown" : cause.getClass().getSimpleName(),
-          mayRotate() ? "waiting for it: the refresh token may rotate" : "refreshing in this process until it is back");
+          rotation.mayRotate() ? "waiting for it: the refresh token may rotate" : "refreshing in this process until it is back");
     }
     startRestorer();
   }
@@ -484,64 +446,4 @@ final class SharedRefresher implements Refresher {
    * then the version it refreshed from, and they are newer than that version's.
    */
   private record Known(long version, @Nullable AccessToken token, @Nullable Secret refreshToken, boolean local) {}
-
-  /** A refresh lease this process holds, renewed until {@link #stop()}; {@link #lost} once renewal says no. */
-  private final class Lease {
-    final String owner;
-    volatile boolean lost;
-    /** Held on purpose after a lost answer: renewed until this process ends, never released. */
-    volatile boolean kept;
-    private final Disposable renewal;
-
-    Lease(String owner) {
-      this.owner = owner;
-      this.renewal = Flux.interval(renewEvery, renewEvery, scheduler)
-          // A renewal slower than a third of the TTL must skip a tick, not end renewing with an overflow error.
-          .onBackpressureDrop()
-          .concatMap(i -> guard(store.renewLease(credential, owner)).onErrorResume(e -> Mono.empty()))
-          .takeUntil(held -> !held)
-          .subscribe(held -> {
-            if (!held) {
-              lost = true;
-              LOG.warn("lost the shared refresh lease while refreshing");
-            }
-          }, e -> { });
-    }
-
-    void stop() {
-      renewal.dispose();
-    }
-  }
-
-  /** One refresh's context: the version it saw rejected, its wait bound and grace period. */
-  private static final class Attempt {
-    final Grant grant;
-    final RefreshReason reason;
-    final RecoveryPolicy policy;
-    final Consumer<SessionEvent.RefreshFailed> onFailure;
-    final long seen;
-    final long deadline;
-    long graceUntil;
-
-    Attempt(Grant grant, RefreshReason reason, RecoveryPolicy policy, Consumer<SessionEvent.RefreshFailed> onFailure,
-        long seen, long deadline) {
-      this.grant = grant;
-      this.reason = reason;
-      this.policy = policy;
-      this.onFailure = onFailure;
-      this.seen = seen;
-      this.deadline = deadline;
-    }
-  }
-
-  /** A store operation failed or timed out, or the lease holder took too long; never escapes this class. */
-  private static final class StoreFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final boolean waitExpired;
-
-    StoreFailure(@Nullable Throwable cause, boolean waitExpired) {
-      super(cause == null ? "lease holder took too long" : cause.getClass().getSimpleName(), cause, false, false);
-      this.waitExpired = waitExpired;
-    }
-  }
 }

@@ -1,5 +1,8 @@
 package io.forceflux.reactor.client;
 
+import static io.forceflux.reactor.client.ResourceCalls.bytes;
+import static io.forceflux.reactor.client.ResourceCalls.text;
+
 import io.forceflux.core.error.FailureCause;
 import io.forceflux.core.error.SalesforceException;
 import io.forceflux.reactor.bulk.BulkClient;
@@ -34,6 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The implementation behind {@link SalesforceClient#builder()}, which wires the {@code WebClient} this class
  * requires (one carrying a {@link io.forceflux.reactor.SessionRecoveryFilter} as its innermost filter).
+ * Single-record sObject calls live in {@link SObjectCalls}, sObject Collections in {@link CollectionCalls}.
  */
 final class DefaultSalesforceClient implements SalesforceClient {
   /**
@@ -43,14 +47,16 @@ final class DefaultSalesforceClient implements SalesforceClient {
   static final String FALLBACK_API_VERSION = "67.0";
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultSalesforceClient.class);
-  private static final int COLLECTION_SIZE = 200;
-  private static final Consumer<HttpHeaders> NO_HEADERS = h -> { };
+  private static final Consumer<HttpHeaders> NO_HEADERS = ResourceCalls.NO_HEADERS;
 
   /** How long a describe is served from the cache before it is asked again, with {@code If-Modified-Since}. */
   static final Duration DEFAULT_DESCRIBE_TTL = Duration.ofMinutes(15);
 
   private final WebClient web;
   private final Rest rest;
+  private final ResourceCalls calls;
+  private final SObjectCalls sObjects;
+  private final CollectionCalls collections;
   private final Describes describes;
   private final int pagePrefetch;
   private final int batchSize;
@@ -81,6 +87,9 @@ final class DefaultSalesforceClient implements SalesforceClient {
     this.pagePrefetch = pagePrefetch;
     this.batchSize = batchSize;
     this.apiVersion = apiVersion != null ? Mono.just(apiVersion) : discoverVersion();
+    this.calls = new ResourceCalls(rest, this.apiVersion);
+    this.sObjects = new SObjectCalls(calls);
+    this.collections = new CollectionCalls(calls);
   }
 
   /** The newest listed version, learnt once; a fallback caused by a failure before any answer is not kept. */
@@ -169,11 +178,7 @@ final class DefaultSalesforceClient implements SalesforceClient {
 
   @Override
   public Mono<SaveResult> create(String type, Object record) {
-    Paths.checkName(type, "type");
-    byte[] body = bytes(Json.withoutIdAndAttributes(Json.object(Objects.requireNonNull(record, "record"), "record"),
-        true));
-    return call(HttpMethod.POST, "/sobjects/" + type, body)
-        .map(reply -> saveResult(tree(reply.body(), "create result"), true));
+    return sObjects.create(type, record);
   }
 
   @Override
@@ -183,173 +188,48 @@ final class DefaultSalesforceClient implements SalesforceClient {
 
   @Override
   public <T> Mono<T> get(String type, String id, Class<T> cls, String... fields) {
-    Paths.checkName(type, "type");
-    Paths.checkId(id);
-    Objects.requireNonNull(cls, "cls");
-    StringBuilder path = new StringBuilder("/sobjects/").append(type).append('/').append(id);
-    if (fields.length > 0) {
-      path.append("?fields=");
-      for (int i = 0; i < fields.length; i++) {
-        path.append(i == 0 ? "" : ",").append(Paths.checkName(fields[i], "field"));
-      }
-    }
-    ObjectReader reader = Json.MAPPER.readerFor(cls);
-    return call(HttpMethod.GET, path.toString(), null).handle((reply, sink) -> {
-      try {
-        sink.next(reader.readValue(reply.body()));
-      } catch (JacksonException e) {
-        sink.error(Rest.malformed("the record could not be decoded as " + cls.getSimpleName() + " ("
-            + e.getClass().getSimpleName() + ")", null));
-      }
-    });
+    return sObjects.get(type, id, cls, fields);
   }
 
   @Override
   public Mono<Void> update(String type, String id, Object fields) {
-    Paths.checkName(type, "type");
-    Paths.checkId(id);
-    byte[] body = bytes(Json.withoutIdAndAttributes(Json.object(Objects.requireNonNull(fields, "fields"), "fields"),
-        false));
-    return call(HttpMethod.PATCH, "/sobjects/" + type + "/" + id, body).then();
+    return sObjects.update(type, id, fields);
   }
 
   @Override
   public Mono<UpsertResult> upsert(String type, String externalIdField, String externalId, Object record) {
-    Paths.checkName(type, "type");
-    Paths.checkName(externalIdField, "externalIdField");
-    Objects.requireNonNull(externalId, "externalId");
-    if (externalId.isBlank()) {
-      throw new IllegalArgumentException("externalId must not be blank");
-    }
-    byte[] body = bytes(Json.withoutIdAndAttributes(Json.object(Objects.requireNonNull(record, "record"), "record"),
-        false));
-    // Idempotent by construction (the external id names the record): replayed after a lost reply like a PUT. A
-    // replay of an upsert that created the record reports created=false: the record exists once either way.
-    return idempotentCall(HttpMethod.PATCH,
-            "/sobjects/" + type + "/" + externalIdField + "/" + Paths.segment(externalId), body)
-        .map(reply -> {
-          if (reply.body().length == 0) {
-            return new UpsertResult(null, reply.status() == 201);
-          }
-          JsonNode node = tree(reply.body(), "upsert result");
-          JsonNode created = node.get("created");
-          return new UpsertResult(text(node, "id"), created != null ? created.asBoolean() : reply.status() == 201);
-        });
+    return sObjects.upsert(type, externalIdField, externalId, record);
   }
 
   @Override
   public Mono<Void> delete(String type, String id) {
-    Paths.checkName(type, "type");
-    Paths.checkId(id);
-    // A DELETE is replayed after a lost reply; the replay of a delete that ran finds the record in the recycle
-    // bin (404 ENTITY_IS_DELETED). The caller asked for the record to be gone, and it is.
-    return call(HttpMethod.DELETE, "/sobjects/" + type + "/" + id, null)
-        .onErrorResume(e -> e instanceof SalesforceException se && "ENTITY_IS_DELETED".equals(se.errorCode()),
-            e -> Mono.empty())
-        .then();
+    return sObjects.delete(type, id);
   }
 
   @Override
   public Flux<SaveResult> createAll(String type, Publisher<?> records, boolean allOrNone) {
-    return collections(type, records, allOrNone, HttpMethod.POST, "/composite/sobjects", null);
+    return collections.createAll(type, records, allOrNone);
   }
 
   @Override
   public Flux<SaveResult> updateAll(String type, Publisher<?> recordsWithId, boolean allOrNone) {
-    return collections(type, recordsWithId, allOrNone, HttpMethod.PATCH, "/composite/sobjects", null);
+    return collections.updateAll(type, recordsWithId, allOrNone);
   }
 
   @Override
   public Flux<SaveResult> upsertAll(String type, String externalIdField, Publisher<?> records, boolean allOrNone) {
-    Paths.checkName(type, "type");
-    Paths.checkName(externalIdField, "externalIdField");
-    return collections(type, records, allOrNone, HttpMethod.PATCH,
-        "/composite/sobjects/" + type + "/" + externalIdField, externalIdField);
+    return collections.upsertAll(type, externalIdField, records, allOrNone);
   }
 
   @Override
   public Flux<SaveResult> deleteAll(Publisher<String> ids, boolean allOrNone) {
-    Objects.requireNonNull(ids, "ids");
-    return Flux.from(ids)
-        .map(Paths::checkId)
-        .buffer(COLLECTION_SIZE)
-        .concatMap(batch -> call(HttpMethod.DELETE, "/composite/sobjects?ids=" + String.join(",", batch)
-                + "&allOrNone=" + allOrNone, null)
-            .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size(),
-                false)), 1);
+    return collections.deleteAll(ids, allOrNone);
   }
 
   @Override
   public <T> Flux<java.util.Optional<T>> retrieveAll(String type, Publisher<String> ids, Class<T> cls,
       String... fields) {
-    Paths.checkName(type, "type");
-    Objects.requireNonNull(ids, "ids");
-    Objects.requireNonNull(cls, "cls");
-    if (fields.length == 0) {
-      throw new IllegalArgumentException("retrieveAll needs at least one field");
-    }
-    for (String f : fields) {
-      Paths.checkName(f, "field");
-    }
-    ObjectReader reader = Json.MAPPER.readerFor(cls);
-    return Flux.from(ids)
-        .map(Paths::checkId)
-        .buffer(COLLECTION_SIZE)
-        .concatMap(batch -> {
-          ObjectNode body = Json.MAPPER.createObjectNode();
-          body.putArray("ids").addAll(batch.stream().map(Json.MAPPER.getNodeFactory()::stringNode).toList());
-          body.putArray("fields").addAll(java.util.Arrays.stream(fields)
-              .map(Json.MAPPER.getNodeFactory()::stringNode).toList());
-          return call(HttpMethod.POST, "/composite/sobjects/" + type, bytes(body)).flatMapIterable(reply -> {
-            JsonNode root = tree(reply.body(), "sObject Collections retrieve result");
-            if (!(root instanceof ArrayNode array) || array.size() != batch.size()) {
-              throw Rest.malformed("the sObject Collections retrieve response does not hold one entry per Id", null);
-            }
-            List<java.util.Optional<T>> out = new ArrayList<>(batch.size());
-            for (JsonNode node : array) {
-              try {
-                out.add(node == null || node.isNull() ? java.util.Optional.empty()
-                    : java.util.Optional.of(reader.readValue(node)));
-              } catch (JacksonException e) {
-                throw Rest.malformed("a record could not be decoded as " + cls.getSimpleName(), null);
-              }
-            }
-            return out;
-          });
-        }, 1);
-  }
-
-  /** sObject Collections writes; {@code externalIdField} non-null for upserts, whose records must carry it. */
-  private Flux<SaveResult> collections(String type, Publisher<?> records, boolean allOrNone, HttpMethod method,
-      String path, @Nullable String externalIdField) {
-    Paths.checkName(type, "type");
-    Objects.requireNonNull(records, "records");
-    boolean create = method == HttpMethod.POST;
-    return Flux.from(records)
-        .map(record -> {
-          ObjectNode node = Json.object(Objects.requireNonNull(record, "record"), "each record");
-          if (create || externalIdField != null) {
-            Json.withoutIdAndAttributes(node, true);
-          } else {
-            node.remove("attributes");
-          }
-          if (externalIdField != null && node.propertyNames().stream().noneMatch(externalIdField::equalsIgnoreCase)) {
-            throw new IllegalArgumentException("each record of an upsert must carry " + externalIdField);
-          }
-          ObjectNode withType = Json.MAPPER.createObjectNode();
-          withType.putObject("attributes").put("type", type);
-          withType.setAll(node);
-          return withType;
-        })
-        .buffer(COLLECTION_SIZE)
-        .concatMap(batch -> {
-          ObjectNode body = Json.MAPPER.createObjectNode();
-          body.put("allOrNone", allOrNone);
-          body.putArray("records").addAll(batch);
-          return call(method, path, bytes(body))
-              .flatMapIterable(reply -> saveResults(tree(reply.body(), "sObject Collections result"), batch.size(),
-                  create));
-        }, 1);
+    return collections.retrieveAll(type, ids, cls, fields);
   }
 
   @Override
@@ -364,7 +244,7 @@ final class DefaultSalesforceClient implements SalesforceClient {
     Objects.requireNonNull(request, "request");
     return apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite"),
             bytes(CompositeCalls.compositeBody(request, v)), NO_HEADERS))
-        .map(reply -> CompositeCalls.compositeResult(request, tree(reply.body(), "Composite result")));
+        .map(reply -> CompositeCalls.compositeResult(request, ResourceCalls.tree(reply.body(), "Composite result")));
   }
 
   @Override
@@ -373,7 +253,8 @@ final class DefaultSalesforceClient implements SalesforceClient {
     return ApiGovernor.withCost(request.subrequests().size(),
         apiVersion.flatMap(v -> rest.call(HttpMethod.POST, Paths.resource(v, "/composite/batch"),
                 bytes(CompositeCalls.batchBody(request, v)), NO_HEADERS))
-            .map(reply -> CompositeCalls.batchResult(request, tree(reply.body(), "Composite Batch result"))));
+            .map(reply -> CompositeCalls.batchResult(request,
+                ResourceCalls.tree(reply.body(), "Composite Batch result"))));
   }
 
   @Override
@@ -445,7 +326,7 @@ final class DefaultSalesforceClient implements SalesforceClient {
   }
 
   private static <T> List<T> searchRecords(Rest.Reply reply, ObjectReader reader, Class<T> type) {
-    JsonNode records = tree(reply.body(), "search result").get("searchRecords");
+    JsonNode records = ResourceCalls.tree(reply.body(), "search result").get("searchRecords");
     if (records == null || !records.isArray()) {
       throw Rest.malformed("the search result has no searchRecords array", null);
     }
@@ -484,8 +365,8 @@ final class DefaultSalesforceClient implements SalesforceClient {
 
   @Override
   public Mono<Limits> limits() {
-    return call(HttpMethod.GET, "/limits", null).map(reply -> {
-      JsonNode root = tree(reply.body(), "limits");
+    return calls.call(HttpMethod.GET, "/limits", null).map(reply -> {
+      JsonNode root = ResourceCalls.tree(reply.body(), "limits");
       Map<String, Limit> all = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> e : root.properties()) {
         JsonNode max = e.getValue().get("Max");
@@ -505,7 +386,7 @@ final class DefaultSalesforceClient implements SalesforceClient {
   @Override
   public Mono<List<ApiVersion>> versions() {
     return rest.call(HttpMethod.GET, Paths.versions(), null, NO_HEADERS).map(reply -> {
-      JsonNode root = tree(reply.body(), "versions");
+      JsonNode root = ResourceCalls.tree(reply.body(), "versions");
       if (!root.isArray()) {
         throw Rest.malformed("the versions response is not a JSON array", null);
       }
@@ -520,81 +401,5 @@ final class DefaultSalesforceClient implements SalesforceClient {
       }
       return Collections.unmodifiableList(versions);
     });
-  }
-
-  // ---- plumbing ----
-
-  private Mono<Rest.Reply> call(HttpMethod method, String pathAfterVersion, byte @Nullable [] body) {
-    return apiVersion.flatMap(v -> rest.call(method, Paths.resource(v, pathAfterVersion), body, NO_HEADERS));
-  }
-
-  /** A call whose repetition has the effect of one run: the session filter may replay it after a lost reply. */
-  private Mono<Rest.Reply> idempotentCall(HttpMethod method, String pathAfterVersion, byte @Nullable [] body) {
-    return apiVersion.flatMap(v -> rest.call(method, Paths.resource(v, pathAfterVersion), body, NO_HEADERS, true));
-  }
-
-  private static byte[] bytes(JsonNode node) {
-    return Json.MAPPER.writeValueAsBytes(node);
-  }
-
-  private static JsonNode tree(byte[] body, String what) {
-    try {
-      JsonNode node = Json.MAPPER.readTree(body);
-      if (node == null || node.isMissingNode()) {
-        throw Rest.malformed("the " + what + " is empty", null);
-      }
-      return node;
-    } catch (JacksonException e) {
-      throw Rest.malformed("the " + what + " is not well-formed JSON (" + e.getClass().getSimpleName() + ")", null);
-    }
-  }
-
-  private static @Nullable String text(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    return v == null || !v.isString() ? null : v.stringValue();
-  }
-
-  private static SaveResult saveResult(JsonNode node) {
-    return saveResult(node, false);
-  }
-
-  private static SaveResult saveResult(JsonNode node, boolean createdOnSuccess) {
-    if (!node.isObject()) {
-      throw Rest.malformed("a save result is not a JSON object", null);
-    }
-    JsonNode success = node.get("success");
-    List<ApiError> errors = new ArrayList<>();
-    JsonNode list = node.get("errors");
-    if (list != null && list.isArray()) {
-      for (JsonNode e : list) {
-        String code = text(e, "statusCode");
-        if (code == null) {
-          code = text(e, "errorCode");
-        }
-        List<String> fields = new ArrayList<>();
-        JsonNode f = e.get("fields");
-        if (f != null && f.isArray()) {
-          f.forEach(n -> fields.add(n.asString()));
-        }
-        String message = text(e, "message");
-        errors.add(new ApiError(code == null ? "UNKNOWN" : code, message == null ? "" : message, fields));
-      }
-    }
-    boolean ok = success != null ? success.asBoolean() : errors.isEmpty();
-    JsonNode created = node.get("created");
-    return new SaveResult(text(node, "id"), ok, errors,
-        created != null && created.isBoolean() ? created.booleanValue() : ok && createdOnSuccess);
-  }
-
-  private static List<SaveResult> saveResults(JsonNode root, int expected, boolean createdOnSuccess) {
-    if (!(root instanceof ArrayNode array) || array.size() != expected) {
-      throw SalesforceException.of(FailureCause.MALFORMED_RESPONSE, "the sObject Collections response does not "
-          + "hold one result per record (" + expected + " sent)");
-    }
-    List<SaveResult> results = new ArrayList<>(expected);
-    for (JsonNode node : array) {
-      results.add(saveResult(node, createdOnSuccess));
-    }
-    return results;
   }
 }
