@@ -50,6 +50,7 @@ final class CdsTraining {
         execute(env, "query", "SELECT Id FORM Account");
       }
       sim();
+      EventLoops.stop();
     } catch (RuntimeException | Error e) {
       // A thinner archive, never a failed build.
     }

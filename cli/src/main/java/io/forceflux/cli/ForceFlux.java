@@ -217,6 +217,7 @@ public final class ForceFlux implements Callable<Integer> {
       out.flush();
       err.flush();
     }
+    EventLoops.stop();
     Shutdown.exiting();
     System.exit(code);
   }
