@@ -8,6 +8,7 @@ import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.ConnectionPools;
 import io.forceflux.reactor.TokenSource;
 import io.forceflux.reactor.client.SalesforceClient;
+import io.forceflux.reactor.internal.Codecs;
 import io.forceflux.testkit.CursorMode;
 import io.forceflux.testkit.FakeOrg;
 import java.io.PrintWriter;
@@ -19,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import org.springframework.web.reactive.function.client.WebClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -150,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
           .listener(listener)
           .recoveryPolicy(REPLAYS)
           .httpClient(HttpClient.create(pool).responseTimeout(Duration.ofMinutes(2)).followRedirect(false))
-          .webClientBuilder(WebClient.builder().filter(pages).filter(inFlight))
+          .webClientBuilder(Codecs.rawBuilder().filter(pages).filter(inFlight))
           .build();
       try {
         DemoRun run = new DemoRun(this, org, client, pages, inFlight, counting,

@@ -11,6 +11,7 @@ import io.forceflux.core.internal.parse.ErrorParser;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.SessionRecoveryFilter;
+import io.forceflux.reactor.internal.Codecs;
 import io.forceflux.testkit.FakeOrg;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -284,7 +285,7 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   private static WebClient webClient(@Nullable SessionRecoveryFilter filter) {
     HttpClient http = HttpClient.create().responseTimeout(Duration.ofSeconds(30)).followRedirect(false);
-    WebClient.Builder b = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http));
+    WebClient.Builder b = Codecs.rawBuilder().clientConnector(new ReactorClientHttpConnector(http));
     if (filter != null) {
       b.filter(filter);
     }

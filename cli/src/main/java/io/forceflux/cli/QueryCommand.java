@@ -4,6 +4,7 @@ import io.forceflux.core.internal.ApiVersions;
 import io.forceflux.reactor.CachingTokenSource;
 import io.forceflux.reactor.client.Query;
 import io.forceflux.reactor.client.SalesforceClient;
+import io.forceflux.reactor.internal.Codecs;
 import io.forceflux.testkit.FakeOrg;
 import java.time.Duration;
 import java.util.Iterator;
@@ -11,7 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.springframework.web.reactive.function.client.WebClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,7 +97,7 @@ final class QueryCommand implements Callable<Integer> {
         version = org != null ? org.apiVersion() : cache != null ? cache.get(c.loginUrl(), c.clientId()) : null;
       }
       SalesforceClient.Builder builder = Connection.commandClient(tokens)
-          .webClientBuilder(WebClient.builder().filter(pages))
+          .webClientBuilder(Codecs.rawBuilder().filter(pages))
           .batchSize(batchSize);
       if (version != null) {
         // Known already: no GET /services/data/ before the query.

@@ -11,6 +11,7 @@ import io.forceflux.core.event.RefreshReason;
 import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.event.SessionListener;
 import io.forceflux.core.recovery.RecoveryPolicy;
+import io.forceflux.reactor.internal.Codecs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -569,7 +570,7 @@ public final class CachingTokenSource implements TokenSource {
 
     static WebClient defaultWebClient(Duration timeout) {
       HttpClient http = HttpClient.create().responseTimeout(timeout).followRedirect(false);
-      return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+      return Codecs.rawBuilder().clientConnector(new ReactorClientHttpConnector(http)).build();
     }
   }
 }
