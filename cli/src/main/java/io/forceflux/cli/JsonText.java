@@ -7,7 +7,7 @@ import tools.jackson.databind.json.JsonMapper;
  * every command object at start-up does not build a mapper that only one command may use.
  */
 final class JsonText {
-  static final JsonMapper MAPPER = JsonMapper.builder().build();
+  static final JsonMapper MAPPER = JsonMapper.shared();
 
   private JsonText() {}
 }

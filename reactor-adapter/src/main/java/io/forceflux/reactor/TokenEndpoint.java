@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class TokenEndpoint {
   /** Token responses are small; anything larger is refused unread. */
   static final int MAX_BODY = 256 * 1024;
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON = JsonMapper.shared();
 
   private final WebClient webClient;
   private final Clock clock;

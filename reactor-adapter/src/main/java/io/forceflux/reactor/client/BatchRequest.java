@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BatchRequest {
   /** Salesforce's limit on subrequests per batch. */
   public static final int MAX_SUBREQUESTS = 25;
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final JsonMapper MAPPER = JsonMapper.shared();
 
   private final boolean haltOnError;
   private final List<Subrequest> subrequests;

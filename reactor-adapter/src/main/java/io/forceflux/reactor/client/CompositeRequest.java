@@ -37,7 +37,7 @@ public final class CompositeRequest {
   static final Pattern REFERENCE_ID = Pattern.compile("[A-Za-z0-9_]{1,80}");
   static final Pattern REFERENCE = Pattern.compile("@\\{([A-Za-z0-9_]+)((?:\\.[A-Za-z0-9_]+|\\[\\d+])*)}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final JsonMapper MAPPER = JsonMapper.shared();
 
   private final boolean allOrNone;
   private final boolean collateSubrequests;

@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * unchanged. This filter reads no header and logs nothing.
  */
 final class CompositeSessionFilter implements ExchangeFilterFunction {
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final JsonMapper MAPPER = JsonMapper.shared();
   private static final String SESSION_REJECTED =
       "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]";
 

@@ -12,7 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** An {@link AccessToken} as compact JSON for a shared store; parse failures yield null, never the input. */
 final class TokenCodec {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON = JsonMapper.shared();
 
   private TokenCodec() {}
 

@@ -25,7 +25,7 @@ public final class ErrorParser {
   /** How many characters of a body are kept as a diagnostic snippet. */
   public static final int SNIPPET_LENGTH = 200;
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON = JsonMapper.shared();
   private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
 
   private ErrorParser() {}

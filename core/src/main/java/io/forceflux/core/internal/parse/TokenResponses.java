@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code instance_url} or a garbled body are typed errors.
  */
 public final class TokenResponses {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON = JsonMapper.shared();
 
   private TokenResponses() {}
 
