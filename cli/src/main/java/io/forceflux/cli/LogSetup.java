@@ -3,17 +3,17 @@ package io.forceflux.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * The command's logging, set up in code (found by logback through {@code META-INF/services}): everything to stderr
  * at WARN, so stdout stays clean for query output and {@code demo --json}; {@code io.forceflux.session} (tokens
- * issued, replays, give-ups) goes to INFO with {@code --verbose} ({@link Logging}).
+ * issued, replays, give-ups) goes to INFO with {@code --verbose} ({@link Logging}); lines as {@link LineLayout} writes them.
  *
  * <p>In code rather than in a {@code logback.xml} because reading XML is the larger part of logback's start-up (an
  * XML parser and logback's model classes, loaded and initialised on every start). {@code
@@ -21,8 +21,6 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
-  static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n";
-
   /** For logback's service loader. */
   public LogSetup() {}
 
@@ -31,9 +29,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     if (System.getProperty("logback.configurationFile") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    LineLayout layout = new LineLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(context);
-    encoder.setPattern(PATTERN);
+    encoder.setLayout(layout);
     encoder.start();
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(context);
