@@ -31,14 +31,30 @@ final class AttemptDeadlines {
   private final Scheduler scheduler;
   private final long timeoutMillis;
   private final long tickMillis;
+  private final BucketSets bucketSets;
   private final Map<Long, Set<Deadline>> buckets = new ConcurrentHashMap<>();
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private volatile @Nullable Disposable sweep;
 
   AttemptDeadlines(Scheduler scheduler, Duration timeout) {
+    this(scheduler, timeout, ConcurrentHashMap::newKeySet);
+  }
+
+  /** With the given sets for buckets: a seam for tests that must act exactly when a deadline joins its bucket. */
+  AttemptDeadlines(Scheduler scheduler, Duration timeout, BucketSets bucketSets) {
     this.scheduler = scheduler;
     this.timeoutMillis = timeout.toMillis();
     this.tickMillis = Math.max(1, timeoutMillis / 16);
+    this.bucketSets = bucketSets;
+  }
+
+  /**
+   * Makes the set of one bucket, once per bucket (not per attempt). The set must be safe for concurrent use.
+   * Generic so that the deadline type stays private.
+   */
+  @FunctionalInterface
+  interface BucketSets {
+    <T> Set<T> newSet();
   }
 
   /** A deadline starting at subscription: emits {@code 0} once the timeout has passed. */
@@ -65,7 +81,7 @@ final class AttemptDeadlines {
     // computeIfPresent on the same key, so it can never drop one between this lookup and this add (that lost
     // the deadline: the attempt never timed out).
     buckets.compute(bucket, (b, set) -> {
-      Set<Deadline> s = set != null ? set : ConcurrentHashMap.newKeySet();
+      Set<Deadline> s = set != null ? set : bucketSets.newSet();
       s.add(d);
       return s;
     });
