@@ -126,6 +126,11 @@ class InMemoryTokenStoreTests {
     }
   }
 
+  @Test
+  void aPresentingMarkIsFencedByLeaseAndVersionAndDroppedOnlyByADefiniteAnswer() {
+    PresentingMarkContract.check(new InMemoryTokenStore(Duration.ofSeconds(10), Duration.ofMillis(50)), "credential");
+  }
+
   private static long warnings() {
     return TestGuards.LINES.stream().filter(l -> l.contains("shared token store unavailable")).count();
   }
