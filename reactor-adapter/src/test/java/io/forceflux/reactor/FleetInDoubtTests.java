@@ -86,6 +86,18 @@ class FleetInDoubtTests extends SharedRedisTests {
                 .contains("Runbook: ").contains("re-authorize");
           }
         }
+
+        // The runbook's recovery: re-authorizing gives a new refresh token, hence a new credential key and a fresh
+        // entry, unmarked. A replica configured with it works; the old entry stays in doubt for the old config.
+        String reauthorized = org.issueRefreshToken();
+        TestGuards.secret(reauthorized);
+        FleetReplica.Settings renewed = new FleetReplica.Settings(s.loginUrl(), s.myDomainUrl(), s.clientId(),
+            s.clientSecret(), reauthorized, s.redisUri(), s.keyPrefix(), s.encryptionKey(), s.leaseTtlMillis());
+        try (FleetReplica recovered = FleetReplica.withRedis("doubt-reauthorized", renewed)) {
+          assertThat(recovered.round(20).block(BOUND)).isZero();
+        }
+        assertThat(org.stats().tokenRequests()).isEqualTo(3);
+        assertThat(org.stats().familyRevocations()).isZero();
       } finally {
         holder.close();
         survivors.forEach(FleetReplica::close);
