@@ -210,7 +210,7 @@ final class SharedRefresher implements Refresher {
       RefreshLease lease = new RefreshLease(store, credential, owner, renewEvery, storeBound, scheduler);
       Mono<Boolean> mark = marking ? guard(store.markPresenting(credential, owner, entry.version())) : Mono.just(true);
       return mark
-          .onErrorResume(StoreFailure.class, e -> {
+          .onErrorResume(e -> {
             // The mark may have been written: it is this process's to drop, since nothing was sent under it.
             settledMarks.add(owner);
             lease.stop();
