@@ -59,8 +59,9 @@ public interface TokenStore {
   }
 
   /**
-   * The stored entry for {@code credential}; {@link Entry#NONE} when nothing is stored. An entry whose
-   * token was invalidated keeps its version and refresh token.
+   * The stored entry for {@code credential}; {@link Entry#NONE} when nothing is stored (before the first publish,
+   * an entry of version 0 may carry only a {@linkplain #markPresenting mark}). An entry whose token was invalidated
+   * keeps its version, refresh token and mark.
    */
   Mono<Entry> read(String credential);
 
