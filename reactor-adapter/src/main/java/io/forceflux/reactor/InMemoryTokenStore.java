@@ -43,7 +43,8 @@ final class InMemoryTokenStore implements TokenStore {
         if (s.entry.version() != version || s.entry.token() == null) {
           return false;
         }
-        s.entry = new Entry(version, null, s.entry.refreshToken());
+        Entry e = s.entry;
+        s.entry = new Entry(version, null, e.refreshToken(), e.rotation(), e.restored(), e.presenting());
         return true;
       }
     });
@@ -123,6 +124,37 @@ final class InMemoryTokenStore implements TokenStore {
       }
       s.published.tryEmitNext(entry.version());
       return true;
+    });
+  }
+
+  @Override
+  public Mono<Boolean> markPresenting(String credential, String owner, long version) {
+    return Mono.fromSupplier(() -> {
+      Slot s = slot(credential);
+      synchronized (s) {
+        Entry e = s.entry;
+        if (!owner.equals(s.leaseHolder(System.nanoTime())) || e.version() != version
+            || (e.presenting() != null && !e.presenting().equals(owner))) {
+          return false;
+        }
+        s.entry = new Entry(e.version(), e.token(), e.refreshToken(), e.rotation(), e.restored(), owner);
+        return true;
+      }
+    });
+  }
+
+  @Override
+  public Mono<Boolean> clearPresenting(String credential, String owner, long version) {
+    return Mono.fromSupplier(() -> {
+      Slot s = slot(credential);
+      synchronized (s) {
+        Entry e = s.entry;
+        if (e.version() != version || !owner.equals(e.presenting())) {
+          return false;
+        }
+        s.entry = new Entry(e.version(), e.token(), e.refreshToken(), e.rotation(), e.restored(), null);
+        return true;
+      }
     });
   }
 

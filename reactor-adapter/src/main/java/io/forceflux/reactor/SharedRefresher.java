@@ -15,6 +15,8 @@ import io.forceflux.core.event.SessionEvent;
 import io.forceflux.core.recovery.RecoveryPolicy;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,6 +58,12 @@ import reactor.core.scheduler.Scheduler;
  *   <li>a token request whose answer was lost may have rotated the refresh token out: unless it is known static,
  *       the holder does not retry it, fails typed ({@link FailureCause#REFRESH_OUTCOME_UNKNOWN}) and keeps the
  *       lease for as long as it lives, so that no process presents that refresh token again;
+ *   <li>so that this doubt outlives the holder, unless it is known static the holder first
+ *       {@linkplain TokenStore#markPresenting marks} the entry (fenced by its lease and the version it read) and does
+ *       not present if it cannot; only a definite answer drops the mark (a publish, or an answer Salesforce chose).
+ *       A holder that finds the entry marked by someone else fails typed without sending: that process may have died
+ *       with its request in flight (or before sending it: a false positive the fleet pays with a re-authorization
+ *       rather than risk the family);
  *   <li>before refreshing from a restored entry, or (knowing nothing, having seen the store unavailable) from an
  *       empty store, a process waits a grace period (two lease TTLs): the store may just have restarted without
  *       its data, and every process that knows a newer refresh token restores it as soon as it reaches the
@@ -85,6 +93,11 @@ final class SharedRefresher implements Refresher {
   private volatile boolean sawOutage;
   /** A refresh token this process presented without seeing the answer: it may have rotated, never present it. */
   private volatile @Nullable Secret inDoubt;
+  /**
+   * Owners of store marks this process made and knows are not in doubt (nothing was sent, or a definite answer came)
+   * but could not drop, the store being unreachable: it drops them when it finds them.
+   */
+  private final Set<String> settledMarks = ConcurrentHashMap.newKeySet();
 
   SharedRefresher(TokenStore store, Refresher local, Grant grant, RefreshTokenRotation rotation,
       InstanceUrlPolicy instanceUrls, Scheduler scheduler) {
@@ -163,31 +176,80 @@ final class SharedRefresher implements Refresher {
         .then(Mono.defer(() -> coordinate(a)));
   }
 
-  /** This process holds the lease: re-read (fenced), then refresh and publish, or adopt what appeared. */
+  /**
+   * This process holds the lease: re-read (fenced), then mark the refresh token as being presented (unless it is
+   * known static), refresh and publish; or adopt what appeared; or fail typed if the entry is in doubt.
+   */
   private Mono<Refreshed> hold(String owner, RefreshAttempt a) {
     return guard(store.read(credential)).flatMap(entry -> {
       if (reconcileNeeded(entry) || adoptable(entry, a.seen) || mayHaveLostData(entry, a)) {
-        return store.releaseLease(credential, owner).onErrorResume(e -> Mono.empty())
-            .then(Mono.defer(() -> coordinate(a)));
+        return release(owner).then(Mono.defer(() -> coordinate(a)));
       }
       Grant presented = presentable(a, entry);
-      RefreshLease lease = new RefreshLease(store, credential, owner, renewEvery, storeBound,
-          scheduler);
       if (presentsInDoubt(presented)) {
-        lease.kept = true; // the lease kept after the lost answer lapsed: hold this one instead
+        // The lease kept after the lost answer lapsed: hold this one instead.
+        RefreshLease held = new RefreshLease(store, credential, owner, renewEvery, storeBound, scheduler);
+        held.kept = true;
         return Mono.error(EndpointRefresher.outcomeUnknown("this process lost the answer to a token request with "
             + "the newest refresh token", 1, null));
       }
-      return attempt(presented, a, lease, 1)
-          .doOnError(e -> {
-            if (lease.kept) {
-              return;
-            }
+      String marker = entry.presenting();
+      if (marker != null) {
+        if (settledMarks.contains(marker)) {
+          // A mark this process left although it knows that request settled (or was never sent): drop it.
+          return guard(store.clearPresenting(credential, marker, entry.version()))
+              .doOnNext(cleared -> settledMarks.remove(marker))
+              .then(release(owner))
+              .then(Mono.defer(() -> coordinate(a)));
+        }
+        return release(owner).then(Mono.error(() -> EndpointRefresher.outcomeUnknown("a token request presenting the "
+            + "newest refresh token was sent (by " + marker + ") and no answer was recorded: its process may have "
+            + "died", 1, null)));
+      }
+      boolean marking = rotation.mayRotate();
+      RefreshLease lease = new RefreshLease(store, credential, owner, renewEvery, storeBound, scheduler);
+      Mono<Boolean> mark = marking ? guard(store.markPresenting(credential, owner, entry.version())) : Mono.just(true);
+      return mark
+          .onErrorResume(e -> {
+            // The mark may have been written: it is this process's to drop, since nothing was sent under it.
+            settledMarks.add(owner);
             lease.stop();
-            store.releaseLease(credential, owner).subscribe(x -> { }, x -> { });
+            return release(owner).then(Mono.error(e));
           })
-          .map(r -> publish(lease, entry.version(), presented, r, a));
+          .flatMap(marked -> {
+            if (!marked) {
+              // Fenced off: the lease lapsed or the entry moved on. Present nothing; look again.
+              lease.stop();
+              return release(owner).then(Mono.defer(() -> await(a)));
+            }
+            return attempt(presented, a, lease, 1)
+                .onErrorResume(e -> {
+                  if (lease.kept) {
+                    return Mono.error(e); // answer lost: the mark and the lease stay
+                  }
+                  lease.stop();
+                  // An answer Salesforce chose (or nothing sent) settles the doubt: drop the mark before the lease,
+                  // and before failing, so that the next attempt here or elsewhere does not find it.
+                  Mono<Void> unmark = marking && e instanceof SalesforceException
+                      ? unmark(owner, entry.version()) : Mono.empty();
+                  return unmark.then(release(owner)).then(Mono.error(e));
+                })
+                .map(r -> publish(lease, entry.version(), presented, r, a));
+          });
     });
+  }
+
+  /** Drops this process's own mark; if the store cannot be reached, drops it the next time it finds it. */
+  private Mono<Void> unmark(String owner, long version) {
+    return store.clearPresenting(credential, owner, version).timeout(storeBound, scheduler)
+        .doOnError(e -> settledMarks.add(owner))
+        .onErrorResume(e -> Mono.empty())
+        .then();
+  }
+
+  /** Releases the lease, best effort: it expires anyway. */
+  private Mono<Void> release(String owner) {
+    return store.releaseLease(credential, owner).timeout(storeBound, scheduler).onErrorResume(e -> Mono.empty());
   }
 
   /**

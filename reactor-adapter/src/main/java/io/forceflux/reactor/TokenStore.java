@@ -28,7 +28,14 @@ import reactor.core.publisher.Mono;
  *       read under the lease, releases the lease and notifies the others, in one atomic step;
  *   <li>{@link #restore}: a process that knows a newer entry than the store holds (the store lost its data in
  *       a restart, or the process rotated the refresh token while the store was unreachable) writes it back
- *       under its own version, only over an older one.
+ *       under its own version, only over an older one;
+ *   <li>{@link #markPresenting a write-ahead mark}: under refresh-token rotation (or while it is not known), the
+ *       holder records, fenced by its lease and the version it read, that it is about to present that version's
+ *       refresh token. Only a definite answer removes the mark: a publish (a new version, unmarked) or
+ *       {@link #clearPresenting} after an answer Salesforce chose (an HTTP status). A token request whose answer
+ *       was lost leaves it, so the doubt outlives the holder: a process that takes over the lease finds the entry
+ *       {@linkplain Entry#inDoubt() in doubt} and does not present that refresh token, since Salesforce may have
+ *       rotated it out and presenting it again would revoke the whole family.
  * </ul>
  *
  * <p>An entry the store cannot read (another encryption key, a corrupted value) is an error signal, a
@@ -52,8 +59,9 @@ public interface TokenStore {
   }
 
   /**
-   * The stored entry for {@code credential}; {@link Entry#NONE} when nothing is stored. An entry whose
-   * token was invalidated keeps its version and refresh token.
+   * The stored entry for {@code credential}; {@link Entry#NONE} when nothing is stored (before the first publish,
+   * an entry of version 0 may carry only a {@linkplain #markPresenting mark}). An entry whose token was invalidated
+   * keeps its version, refresh token and mark.
    */
   Mono<Entry> read(String credential);
 
@@ -103,6 +111,28 @@ public interface TokenStore {
   Mono<Boolean> restore(String credential, Entry entry);
 
   /**
+   * Atomically: if {@code owner} holds the lease, the stored version is {@code version} (0: nothing stored) and the
+   * entry is not marked by another owner, marks it as {@linkplain Entry#presenting() being presented} by
+   * {@code owner}: its refresh token (for version 0, the one every process is configured with) is about to be sent.
+   * Marking again for the same owner and version is a no-op that emits true, so a mark whose reply was lost can be
+   * retried. The mark survives {@link #invalidate} and is removed by {@link #publish} and {@link #restore} (a new
+   * version) or {@link #clearPresenting}; it never expires: a token request whose answer nobody saw stays in doubt
+   * until someone re-authorizes (a new configured refresh token is a new credential key, hence a new entry).
+   *
+   * @return whether the entry is now marked by {@code owner}; false when fenced off (the lease is not
+   *     {@code owner}'s, the version moved, or another owner's mark is there), and nothing is written then
+   */
+  Mono<Boolean> markPresenting(String credential, String owner, long version);
+
+  /**
+   * Atomically: if the entry of {@code version} is marked by {@code owner}, removes the mark. The owner calls it
+   * when it knows the refresh token was not rotated: the token request got an answer Salesforce chose (an OAuth
+   * error, a 5xx), or was never sent. Fenced by the mark's owner rather than the lease: a process that took the
+   * lease meanwhile found the mark and presented nothing. Emits whether it removed the mark.
+   */
+  Mono<Boolean> clearPresenting(String credential, String owner, long version);
+
+  /**
    * Versions published for {@code credential} from now on, best effort: notifications may be lost, so
    * waiters also poll every {@link #pollInterval()}. Never signals an error.
    */
@@ -126,7 +156,7 @@ public interface TokenStore {
   Duration pollInterval();
 
   /**
-   * A stored entry. {@link #toString()} shows only the version and the token's fingerprint.
+   * A stored entry. {@link #toString()} shows only the version, the token's fingerprint and whether it is marked.
    *
    * @param version higher is newer; 0 when nothing was ever stored
    * @param token the newest token, or null when none or when it was invalidated
@@ -134,9 +164,12 @@ public interface TokenStore {
    * @param rotation whether the refresh token rotates, as some process learned it; {@code DETECT} when unknown
    * @param restored whether this version was written by {@link #restore} rather than published: the store may
    *     have lost its data, and a process that knows a newer refresh token may not have restored it yet
+   * @param presenting the lease owner that {@linkplain #markPresenting marked} this version's refresh token as being
+   *     presented and has not seen a definite answer (it may still be waiting for one, or it died); null when
+   *     unmarked, which is also how an entry written before marks existed reads
    */
   record Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken,
-      RefreshTokenRotation rotation, boolean restored) {
+      RefreshTokenRotation rotation, boolean restored, @Nullable String presenting) {
     /** Nothing stored. */
     public static final Entry NONE = new Entry(0, null, null);
 
@@ -151,11 +184,25 @@ public interface TokenStore {
       this(version, token, refreshToken, rotation, false);
     }
 
+    /** An unmarked entry. */
+    public Entry(long version, @Nullable AccessToken token, @Nullable Secret refreshToken,
+        RefreshTokenRotation rotation, boolean restored) {
+      this(version, token, refreshToken, rotation, restored, null);
+    }
+
+    /**
+     * Whether a token request presenting this version's refresh token was sent (or was about to be) and no
+     * definite answer was recorded: Salesforce may have rotated that refresh token out.
+     */
+    public boolean inDoubt() {
+      return presenting != null;
+    }
+
     @Override
     public String toString() {
       return "TokenStore.Entry[version=" + version + ", token=" + (token == null ? "none" : token.fingerprint())
           + ", refreshToken=" + (refreshToken == null ? "none" : "stored") + ", rotation=" + rotation
-          + (restored ? ", restored" : "") + "]";
+          + (restored ? ", restored" : "") + (presenting != null ? ", in doubt" : "") + "]";
     }
   }
 }

@@ -59,6 +59,16 @@ abstract class ForwardingTokenStore implements TokenStore {
   }
 
   @Override
+  public Mono<Boolean> markPresenting(String credential, String owner, long version) {
+    return gate(delegate.markPresenting(credential, owner, version));
+  }
+
+  @Override
+  public Mono<Boolean> clearPresenting(String credential, String owner, long version) {
+    return gate(delegate.clearPresenting(credential, owner, version));
+  }
+
+  @Override
   public Flux<Long> published(String credential) {
     return delegate.published(credential);
   }

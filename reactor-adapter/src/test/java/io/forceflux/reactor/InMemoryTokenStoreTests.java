@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -123,6 +124,54 @@ class InMemoryTokenStoreTests {
           .verify(BOUND);
       assertThat(org.stats().tokenRequests()).isEqualTo(1);
       assertThat(org.stats().familyRevocations()).isZero();
+    }
+  }
+
+  @Test
+  void aPresentingMarkIsFencedByLeaseAndVersionAndDroppedOnlyByADefiniteAnswer() {
+    PresentingMarkContract.check(new InMemoryTokenStore(Duration.ofSeconds(10), Duration.ofMillis(50)), "credential");
+  }
+
+  /**
+   * The mark costs one store round trip per refresh while the refresh token may rotate, none once it is known static
+   * (configured here; learned works the same way, see {@code FleetTokenSharingTests}).
+   */
+  @Test
+  void aRefreshMarksTheStoreOnlyWhileTheRefreshTokenMayRotate() {
+    for (boolean rotating : new boolean[] {true, false}) {
+      try (FakeOrg org = FakeOrg.builder().accounts(10).refreshTokenRotation(rotating).build().start()) {
+        OrgFixture f = new OrgFixture(org);
+        CountingStore store = new CountingStore(new InMemoryTokenStore(Duration.ofSeconds(10), Duration.ofMillis(50)));
+        CachingTokenSource tokens = f.tokens().tokenStore(store)
+            .refreshTokenRotation(rotating ? RefreshTokenRotation.DETECT : RefreshTokenRotation.STATIC).build();
+        for (int i = 0; i < 3; i++) {
+          tokens.invalidate(tokens.token().block(BOUND));
+        }
+        assertThat(tokens.token().block(BOUND)).isNotNull();
+        assertThat(org.stats().tokenRequests()).isEqualTo(4);
+        assertThat(store.marks.get()).as("marks, rotating=" + rotating).isEqualTo(rotating ? 4 : 0);
+        assertThat(store.delegate.read(tokens.grant().credentialKey()).block(BOUND).inDoubt()).isFalse();
+      }
+    }
+  }
+
+  /** Counts the marks passed on to the store it wraps. */
+  static final class CountingStore extends ForwardingTokenStore {
+    final AtomicInteger marks = new AtomicInteger();
+
+    CountingStore(TokenStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    <T> Mono<T> gate(Mono<T> command) {
+      return command;
+    }
+
+    @Override
+    public Mono<Boolean> markPresenting(String credential, String owner, long version) {
+      marks.incrementAndGet();
+      return super.markPresenting(credential, owner, version);
     }
   }
 

@@ -212,6 +212,41 @@ class RedisTokenStoreTests {
   }
 
   @Test
+  void aPresentingMarkIsFencedByLeaseAndVersionAndDroppedOnlyByADefiniteAnswer() {
+    try (RedisTokenStore store = RedisTokenStore.builder(redis.uri()).keyPrefix("mark").encryptionKey(KEY).build()) {
+      PresentingMarkContract.check(store, credential());
+    }
+  }
+
+  @Test
+  void anEntryWrittenWithoutMarksOrMovedOnByAnOlderPublisherReadsUnmarked() {
+    String c = credential();
+    try (RedisTokenStore store = RedisTokenStore.builder(redis.uri()).keyPrefix("oldmark").build();
+        RedisClient raw = RedisClient.create(redis.uri());
+        StatefulRedisConnection<String, String> connection = raw.connect()) {
+      String key = "oldmark:{" + FleetTokenSharingTests.sha256(c) + "}:token";
+      long v1 = store.publish(c, "a", 0, token("one"), Secret.of("rt-one")).block(BOUND);
+      assertThat(connection.sync().hkeys(key)).containsExactlyInAnyOrder("ver", "tok", "rt"); // no mark fields
+      assertThat(store.read(c).block(BOUND).inDoubt()).isFalse();
+
+      assertThat(store.acquireLease(c, "a").block(BOUND)).isTrue();
+      assertThat(store.markPresenting(c, "a", v1).block(BOUND)).isTrue();
+      assertThat(connection.sync().hget(key, "pv")).isEqualTo(Long.toString(v1));
+      assertThat(connection.sync().hget(key, "po")).isEqualTo("a");
+      // A process running a version without marks publishes over it: its script moves the version on and leaves the
+      // fields behind. The mark belonged to the old version only.
+      connection.sync().hincrby(key, "ver", 1);
+      TokenStore.Entry moved = store.read(c).block(BOUND);
+      assertThat(moved.version()).isEqualTo(v1 + 1);
+      assertThat(moved.inDoubt()).isFalse();
+      assertThat(store.markPresenting(c, "a", v1 + 1).block(BOUND)).isTrue(); // replaces the stale fields
+      assertThat(store.read(c).block(BOUND).presenting()).isEqualTo("a");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void restoreWritesOnlyOverAnOlderEntryAndKeepsItsVersion() {
     String c = credential();
     try (RedisTokenStore store = RedisTokenStore.builder(redis.uri()).keyPrefix("restore").encryptionKey(KEY).build()) {

@@ -43,11 +43,14 @@ import reactor.core.publisher.Mono;
  * <p>Per credential it keeps, under {@code SHA-256(credentialKey)} so no credential detail is readable in
  * key names, a hash {@code <prefix>:{<sha>}:token} with fields {@code ver}, {@code tok} (the access token),
  * {@code rt} (the newest refresh token) and {@code rot} ({@code r} rotating, {@code s} static, absent when not
- * known) and {@code rs} (present while the version is a restored one), a lease {@code <prefix>:{<sha>}:lease} (the holder's id, set
- * with {@code SET NX PX}) and a channel {@code <prefix>:{<sha>}:published}. The hash tag keeps them on one
- * Redis Cluster slot. Compare-and-invalidate, lease renewal and release, and publishing (check lease owner
- * and version, write token, refresh token and a new version, delete the lease, {@code PUBLISH}) are Lua
- * scripts, so each is atomic. Versions start from Redis {@code TIME} in microseconds, so a Redis that lost
+ * known), {@code rs} (present while the version is a restored one) and {@code pv}/{@code po} (the version whose
+ * refresh token is {@linkplain #markPresenting being presented} and the lease owner presenting it; the entry is
+ * marked only while {@code pv} equals the stored version, so an entry written before marks existed reads unmarked),
+ * a lease {@code <prefix>:{<sha>}:lease} (the holder's id, set with {@code SET NX PX}) and a channel
+ * {@code <prefix>:{<sha>}:published}. The hash tag keeps them on one
+ * Redis Cluster slot. Compare-and-invalidate, lease renewal and release, publishing (check lease owner
+ * and version, write token, refresh token and a new version, drop the mark, delete the lease, {@code PUBLISH}) and
+ * marking are Lua scripts, so each is atomic. Versions start from Redis {@code TIME} in microseconds, so a Redis that lost
  * its data still hands out versions newer than any seen before; a process that knew a newer entry than a
  * restarted Redis holds {@linkplain #restore restores} it under its own version.
  *
@@ -110,7 +113,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       redis.call('HSET', KEYS[1], 'tok', ARGV[3])
       if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'rt', ARGV[4]) end
       if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'rot', ARGV[6]) end
-      redis.call('HDEL', KEYS[1], 'rs')
+      redis.call('HDEL', KEYS[1], 'rs', 'pv', 'po')
       if holder then redis.call('DEL', KEYS[2]) end
       redis.call('PUBLISH', ARGV[5], version)
       return tonumber(version)
@@ -130,6 +133,28 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'rot', ARGV[4]) end
       redis.call('PUBLISH', ARGV[5], ARGV[1])
       return 1
+      """;
+
+  /**
+   * KEYS: token hash, lease. ARGV: owner, version ('0' = nothing stored). Marks the version's refresh token as being
+   * presented by the lease owner, unless another owner's mark is there; returns 1 if marked (or already by owner).
+   */
+  static final String MARK = """
+      if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+      if (redis.call('HGET', KEYS[1], 'ver') or '0') ~= ARGV[2] then return 0 end
+      local marked = redis.call('HMGET', KEYS[1], 'pv', 'po')
+      if marked[1] == ARGV[2] and marked[2] and marked[2] ~= ARGV[1] then return 0 end
+      redis.call('HSET', KEYS[1], 'pv', ARGV[2], 'po', ARGV[1])
+      return 1
+      """;
+
+  /** KEYS: token hash. ARGV: owner, version. Removes the owner's mark on that version; returns 1 if it did. */
+  static final String CLEAR_MARK = """
+      local marked = redis.call('HMGET', KEYS[1], 'pv', 'po')
+      if marked[1] == ARGV[2] and marked[2] == ARGV[1] then
+        return redis.call('HDEL', KEYS[1], 'pv', 'po')
+      end
+      return 0
       """;
 
   private final String prefix;
@@ -159,7 +184,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
   @Override
   public Mono<Entry> read(String credential) {
     Keys k = keys(credential);
-    return redis.run(r -> r.hmget(k.token, "ver", "tok", "rt", "rot", "rs").collectList()).map(values -> entry(k, values));
+    return redis.run(r -> r.hmget(k.token, "ver", "tok", "rt", "rot", "rs", "pv", "po").collectList()).map(values -> entry(k, values));
   }
 
   @Override
@@ -211,6 +236,18 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
       return redis.script(RESTORE, new String[] {k.token}, Long.toString(entry.version()), sealedToken, sealedRefresh,
           rotationField(entry.rotation()), k.channel);
     }).map(n -> n > 0);
+  }
+
+  @Override
+  public Mono<Boolean> markPresenting(String credential, String owner, long version) {
+    Keys k = keys(credential);
+    return redis.script(MARK, new String[] {k.token, k.lease}, owner, Long.toString(version)).map(n -> n > 0);
+  }
+
+  @Override
+  public Mono<Boolean> clearPresenting(String credential, String owner, long version) {
+    Keys k = keys(credential);
+    return redis.script(CLEAR_MARK, new String[] {k.token}, owner, Long.toString(version)).map(n -> n > 0);
   }
 
   private static String rotationField(RefreshTokenRotation rotation) {
@@ -269,11 +306,15 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     String tok = value(values, 1);
     String rt = value(values, 2);
     String rot = value(values, 3);
+    // Marked only for the stored version: a publish by a process that predates marks leaves a stale one behind.
+    String markedVersion = value(values, 5);
+    String presenting = markedVersion != null && markedVersion.equals(ver == null ? "0" : ver) ? value(values, 6) : null;
     if (ver == null) {
       if (tok != null || rt != null) {
         throw unreadable("no version");
       }
-      return Entry.NONE;
+      return presenting == null ? Entry.NONE
+          : new Entry(0, null, null, RefreshTokenRotation.DETECT, false, presenting);
     }
     long version;
     try {
@@ -299,7 +340,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
     RefreshTokenRotation rotation = "r".equals(rot) ? RefreshTokenRotation.ROTATING
         : "s".equals(rot) ? RefreshTokenRotation.STATIC : RefreshTokenRotation.DETECT;
-    return new Entry(version, token, refresh, rotation, value(values, 4) != null);
+    return new Entry(version, token, refresh, rotation, value(values, 4) != null, presenting);
   }
 
   private static @Nullable String value(List<KeyValue<String, Value>> values, int i) {
