@@ -37,7 +37,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class TokenEndpoint {
   /** Token responses are small; anything larger is refused unread. */
   static final int MAX_BODY = 256 * 1024;
-  private static final JsonMapper JSON = JsonMapper.shared();
 
   private final WebClient webClient;
   private final Clock clock;
@@ -80,7 +79,7 @@ final class TokenEndpoint {
             return Mono.empty();
           }
           try {
-            JsonNode root = JSON.readTree(reply.body);
+            JsonNode root = JsonMapper.shared().readTree(reply.body);
             JsonNode exp = root.get("exp");
             if (root.path("active").asBoolean(false) && exp != null && exp.canConvertToLong()) {
               return Mono.just(Instant.ofEpochSecond(exp.asLong()));

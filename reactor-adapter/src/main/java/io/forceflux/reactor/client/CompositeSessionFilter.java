@@ -25,7 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
  * unchanged. This filter reads no header and logs nothing.
  */
 final class CompositeSessionFilter implements ExchangeFilterFunction {
-  private static final JsonMapper MAPPER = JsonMapper.shared();
   private static final String SESSION_REJECTED =
       "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]";
 
@@ -56,7 +55,7 @@ final class CompositeSessionFilter implements ExchangeFilterFunction {
   static boolean nothingRanForADeadSession(byte[] body, boolean batch) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(body);
+      root = JsonMapper.shared().readTree(body);
     } catch (JacksonException e) {
       return false;
     }

@@ -13,12 +13,16 @@ import io.forceflux.core.internal.Xml;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Document;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * Reads token-endpoint (and SOAP login) responses. A success becomes a {@link TokenResponse}; anything
@@ -27,7 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code instance_url} or a garbled body are typed errors.
  */
 public final class TokenResponses {
-  private static final JsonMapper JSON = JsonMapper.shared();
+  /**
+   * A streaming parser, not a mapper: a token response is one flat object, and a mapper's set-up (some 70 ms on a
+   * cold JVM) is then paid only when something needs one.
+   */
+  private static final JsonFactory JSON = new JsonFactory();
 
   private TokenResponses() {}
 
@@ -56,13 +64,13 @@ public final class TokenResponses {
   private static TokenResponse json(
       GrantType grant, int status, @Nullable String contentType, byte[] body, Instant receivedAt,
       InstanceUrlPolicy policy) {
-    JsonNode root;
+    Map<String, String> root;
     try {
-      root = JSON.readTree(body);
+      root = fields(body);
     } catch (JacksonException e) {
       throw malformed(status, contentType, body, "token response is not JSON");
     }
-    if (root == null || !root.isObject()) {
+    if (root == null) {
       throw malformed(status, contentType, body, "token response is not a JSON object");
     }
     String accessToken = text(root, "access_token");
@@ -161,9 +169,32 @@ public final class TokenResponses {
     }
   }
 
-  private static @Nullable String text(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    return v == null || v.isNull() || !v.isValueNode() ? null : v.asString();
+  /**
+   * The top-level scalar fields of a JSON object as text (numbers and booleans as written; nested values and
+   * nulls left out; the last of repeated names wins), or null if the body is not one JSON object.
+   */
+  private static @Nullable Map<String, String> fields(byte[] body) {
+    try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Map<String, String> fields = new HashMap<>();
+      String name;
+      while ((name = p.nextName()) != null) {
+        JsonToken value = p.nextToken();
+        if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+          fields.put(name, p.getString());
+        } else {
+          fields.remove(name);
+          p.skipChildren();
+        }
+      }
+      return p.nextToken() == null ? fields : null;
+    }
+  }
+
+  private static @Nullable String text(Map<String, String> fields, String field) {
+    return fields.get(field);
   }
 
   private static SalesforceException malformed(int status, @Nullable String contentType, byte[] body, String what) {
