@@ -135,7 +135,7 @@ final class QueryCommand implements Callable<Integer> {
     long count = 0;
     try (Progress bar = Progress.on(s.commandLine().getErr(), progress, r.stderrIsTerminal(), "Querying", -1,
             " rec");
-        Stream<Object> records = client.query(Query.of(soql).all(options.all).batchSize(batchSize), writer.recordType())
+        Stream<Object> records = client.query(Query.of(soql).all(options.all).batchSize(batchSize), writer.decoder())
             .cast(Object.class)
             // In-band, so the records received before a failure are written before it is reported (a blocking
             // iterator would let the error overtake the records still buffered).

@@ -2,6 +2,7 @@ package io.forceflux.cli;
 
 import io.forceflux.cli.Records.CsvRecord;
 import io.forceflux.cli.Records.JsonRecord;
+import io.forceflux.reactor.client.RecordDecoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -64,11 +65,11 @@ abstract class RecordWriter {
     };
   }
 
-  /** The type the client decodes records into for this format. */
-  abstract Class<?> recordType();
+  /** How the client turns a record into what {@link #write} takes, straight from the page's parser. */
+  abstract RecordDecoder<?> decoder();
 
   /**
-   * Writes one record of {@link #recordType()}.
+   * Writes one record from {@link #decoder()}.
    *
    * @return false once writing failed (stdout closed, e.g. piped into {@code head}): stop producing records
    */
@@ -118,8 +119,8 @@ abstract class RecordWriter {
     }
 
     @Override
-    final Class<?> recordType() {
-      return JsonRecord.class;
+    final RecordDecoder<?> decoder() {
+      return JsonRecord.DECODER;
     }
 
     @Override
@@ -175,8 +176,8 @@ abstract class RecordWriter {
     }
 
     @Override
-    Class<?> recordType() {
-      return CsvRecord.class;
+    RecordDecoder<?> decoder() {
+      return CsvRecord.DECODER;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.forceflux.cli;
 
+import io.forceflux.reactor.client.RecordDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -9,12 +10,10 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.ByteArrayBuilder;
-import tools.jackson.databind.DeserializationContext;
-import tools.jackson.databind.ValueDeserializer;
-import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
- * The shapes {@code forceflux query} asks the client to decode records into. Their decoders read the record's
+ * The shapes {@code forceflux query} asks the client to decode records into, with no object mapper. Their
+ * {@link RecordDecoder}s read the record's
  * tokens from the page parser and copy them straight into output form, without {@code attributes} at any level:
  * no tree per record, one byte array (JSON) or one row of strings (CSV).
  *
@@ -24,6 +23,7 @@ import tools.jackson.databind.annotation.JsonDeserialize;
 final class Records {
   /** Plain JSON, no separator between top-level values: each record's bytes are taken out one at a time. */
   private static final JsonFactory FACTORY = JsonFactory.builder().rootValueSeparator((String) null).build();
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private Records() {}
 
@@ -32,23 +32,17 @@ final class Records {
    *
    * @param json the bytes, without a line end
    */
-  @JsonDeserialize(using = JsonRecord.Decoder.class)
   record JsonRecord(byte[] json) {
-    static final class Decoder extends ValueDeserializer<JsonRecord> {
-      private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-      @Override
-      public JsonRecord deserialize(JsonParser p, DeserializationContext ctxt) {
-        Scratch scratch = SCRATCH.get();
-        try {
-          return new JsonRecord(scratch.json(p));
-        } catch (RuntimeException e) {
-          // The generator may be mid-object: never reuse it.
-          SCRATCH.remove();
-          throw e;
-        }
+    static final RecordDecoder<JsonRecord> DECODER = p -> {
+      Scratch scratch = SCRATCH.get();
+      try {
+        return new JsonRecord(scratch.json(p));
+      } catch (RuntimeException e) {
+        // The generator may be mid-object: never reuse it.
+        SCRATCH.remove();
+        throw e;
       }
-    }
+    };
   }
 
   /**
@@ -59,22 +53,16 @@ final class Records {
    * @param names the flattened field names
    * @param cells the values, one per name
    */
-  @JsonDeserialize(using = CsvRecord.Decoder.class)
   record CsvRecord(String[] names, @Nullable String[] cells) {
-    static final class Decoder extends ValueDeserializer<CsvRecord> {
-      private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-      @Override
-      public CsvRecord deserialize(JsonParser p, DeserializationContext ctxt) {
-        Scratch scratch = SCRATCH.get();
-        try {
-          return scratch.row(p);
-        } catch (RuntimeException e) {
-          SCRATCH.remove();
-          throw e;
-        }
+    static final RecordDecoder<CsvRecord> DECODER = p -> {
+      Scratch scratch = SCRATCH.get();
+      try {
+        return scratch.row(p);
+      } catch (RuntimeException e) {
+        SCRATCH.remove();
+        throw e;
       }
-    }
+    };
   }
 
   /** Per-thread buffers of the decoders. */

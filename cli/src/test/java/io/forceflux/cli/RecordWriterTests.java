@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 class RecordWriterTests {
@@ -70,7 +72,7 @@ class RecordWriterTests {
     };
     for (RecordWriter.Format format : RecordWriter.Format.values()) {
       RecordWriter writer = RecordWriter.of(format, new BufferedOutputStream(closed, 16));
-      Object record = JSON.readerFor(writer.recordType()).readValue(RECORD);
+      Object record = decode(writer, RECORD);
 
       // Buffers fill first (the CSV generator has its own): the failure shows within a few hundred records.
       int written = 0;
@@ -83,12 +85,21 @@ class RecordWriterTests {
     }
   }
 
+  /** Decoded as the client decodes page records: the format's decoder reads the parser on the record. */
+  private static Object decode(RecordWriter writer, String record) {
+    try (JsonParser p = JSON.createParser(record)) {
+      p.nextToken();
+      Object decoded = writer.decoder().decode(p);
+      assertThat(p.currentToken()).isEqualTo(JsonToken.END_OBJECT);
+      return decoded;
+    }
+  }
+
   private static String write(RecordWriter.Format format, String... records) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     RecordWriter writer = RecordWriter.of(format, out);
     for (String record : records) {
-      // Decoded as the client decodes page records: the record type's own decoder reads the parser.
-      assertThat(writer.write(JSON.readerFor(writer.recordType()).readValue(record))).isTrue();
+      assertThat(writer.write(decode(writer, record))).isTrue();
     }
     writer.finish();
     return out.toString(StandardCharsets.UTF_8);

@@ -154,14 +154,22 @@ final class DefaultSalesforceClient implements SalesforceClient {
 
   @Override
   public <T> Flux<T> query(Query query, Class<T> type) {
-    Objects.requireNonNull(query, "query");
     Objects.requireNonNull(type, "type");
-    ObjectReader reader = Json.recordReader(type);
+    return query(query, Page.Decoding.<T>bound(Json.recordReader(type)));
+  }
+
+  @Override
+  public <T> Flux<T> query(Query query, RecordDecoder<T> decoder) {
+    return query(query, Page.Decoding.raw(Objects.requireNonNull(decoder, "decoder")));
+  }
+
+  private <T> Flux<T> query(Query query, Page.Decoding<T> decoding) {
+    Objects.requireNonNull(query, "query");
     KeysetSoql keyset = query.resumable() ? KeysetSoql.prepare(query.soql()) : null;
     String soql = keyset != null ? keyset.initial() : query.soql();
     int batch = query.batchSize() != 0 ? query.batchSize() : batchSize;
     return new QueryStream<>(this::fetchPage, QueryStream.PageRequest.start(soql, query.all(), batch), keyset,
-        reader, pagePrefetch);
+        decoding, pagePrefetch);
   }
 
   private Mono<Page> fetchPage(QueryStream.PageRequest request) {

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectReader;
 
@@ -17,8 +19,9 @@ import tools.jackson.databind.ObjectReader;
  * and every record's {@code attributes.url} must be host-relative paths under {@code /services/data/}. It keeps
  * only the record count and the last record's {@code Id} (no tree, no String of the page). {@link #next} then
  * decodes records lazily with a second parser over the same bytes, so a page costs its raw size plus one record.
- * That second pass is one {@link MappingIterator} per page: one deserialization context for all of its records,
- * not one per record.
+ * That second pass is one {@link MappingIterator} per page (one deserialization context for all of its records,
+ * not one per record), or, with a {@link RecordDecoder}, one plain parser: neither this class nor the raw path
+ * needs an object mapper.
  *
  * <p>Not thread-safe: a page is consumed by one drain loop at a time.
  */
@@ -28,8 +31,12 @@ final class Page {
   private final @Nullable String nextRecordsUrl;
   private final long totalSize;
   private final @Nullable String lastId;
+  /** Checking a page needs only a streaming parser: no object mapper is set up for it. */
+  private static final JsonFactory FACTORY = new JsonFactory();
+
   private int taken;
   private @Nullable MappingIterator<?> values;
+  private @Nullable JsonParser raw;
 
   private Page(byte[] body, int size, @Nullable String nextRecordsUrl, long totalSize, @Nullable String lastId) {
     this.body = body;
@@ -52,7 +59,7 @@ final class Page {
     long total = -1;
     int count = -1;
     IdBuffer lastId = new IdBuffer();
-    try (JsonParser p = Json.MAPPER.createParser(body)) {
+    try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw malformed("the query response is not a JSON object");
       }
@@ -206,22 +213,13 @@ final class Page {
    * @return null when the page is exhausted
    * @throws SalesforceException {@link FailureCause#MALFORMED_RESPONSE} if a record does not bind to the type
    */
-  @SuppressWarnings("unchecked")
-  <T> @Nullable T next(ObjectReader reader) {
+  <T> @Nullable T next(Decoding<T> decoding) {
     if (taken >= size) {
       close();
       return null;
     }
     try {
-      MappingIterator<?> it = values;
-      if (it == null) {
-        it = reader.readValues(open(reader));
-        values = it;
-      }
-      if (!it.hasNextValue()) {
-        throw malformed("the query response changed between reads");
-      }
-      T value = (T) it.nextValue();
+      T value = decoding instanceof Decoding.Raw<T> r ? nextRaw(r.decoder()) : nextBound(((Decoding.Bound<T>) decoding));
       taken++;
       if (taken == size) {
         close();
@@ -232,17 +230,47 @@ final class Page {
       close();
       // The message may quote field values: keep it out of ours, the type is enough to act on.
       throw SalesforceException.of(FailureCause.MALFORMED_RESPONSE, "record " + failed + " of a page could "
-          + "not be decoded as " + reader.getValueType().getRawClass().getSimpleName() + " ("
-          + e.getClass().getSimpleName() + ")");
+          + "not be decoded " + decoding.describe() + " (" + e.getClass().getSimpleName() + ")");
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
   }
 
+  @SuppressWarnings("unchecked")
+  private <T> T nextBound(Decoding.Bound<T> bound) {
+    MappingIterator<?> it = values;
+    if (it == null) {
+      it = bound.reader().readValues(open(bound.reader().createParser(body)));
+      values = it;
+    }
+    if (!it.hasNextValue()) {
+      throw malformed("the query response changed between reads");
+    }
+    return (T) it.nextValue();
+  }
+
+  private <T> T nextRaw(RecordDecoder<T> decoder) {
+    JsonParser p = raw;
+    if (p == null) {
+      p = open(FACTORY.createParser(ObjectReadContext.empty(), body));
+      raw = p;
+    } else if (p.nextToken() != JsonToken.START_OBJECT) {
+      throw malformed("the query response changed between reads");
+    }
+    int depth = p.streamReadContext().getNestingDepth();
+    T value = decoder.decode(p);
+    if (p.currentToken() != JsonToken.END_OBJECT || p.streamReadContext().getNestingDepth() != depth - 1) {
+      throw new IllegalStateException("a RecordDecoder must return on its record's END_OBJECT");
+    }
+    return value;
+  }
+
   /**
-   * A parser on the first record (a page that is read has one): the iterator then reads the array's elements
-   * and stops at its end.
+   * {@code p} moved onto the first record (a page that is read has one): an iterator then reads the array's
+   * elements and stops at its end.
    */
-  private JsonParser open(ObjectReader reader) {
-    JsonParser p = reader.createParser(body);
+  private JsonParser open(JsonParser p) {
     p.nextToken();
     String name;
     while ((name = p.nextName()) != null) {
@@ -266,6 +294,39 @@ final class Page {
       values = null;
       it.close(); // closes its parser
     }
+    JsonParser p = raw;
+    if (p != null) {
+      raw = null;
+      p.close();
+    }
     taken = size;
+  }
+
+  /** How records become values: bound by an object reader, or by a {@link RecordDecoder} from the parser. */
+  sealed interface Decoding<T> {
+    static <T> Decoding<T> bound(ObjectReader reader) {
+      return new Bound<>(reader);
+    }
+
+    static <T> Decoding<T> raw(RecordDecoder<T> decoder) {
+      return new Raw<>(decoder);
+    }
+
+    /** For error messages: what the record could not be decoded as. */
+    String describe();
+
+    record Bound<T>(ObjectReader reader) implements Decoding<T> {
+      @Override
+      public String describe() {
+        return "as " + reader.getValueType().getRawClass().getSimpleName();
+      }
+    }
+
+    record Raw<T>(RecordDecoder<T> decoder) implements Decoding<T> {
+      @Override
+      public String describe() {
+        return "by the record decoder";
+      }
+    }
   }
 }

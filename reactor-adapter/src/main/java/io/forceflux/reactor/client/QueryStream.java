@@ -17,7 +17,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import tools.jackson.databind.ObjectReader;
 
 /**
  * The records of one query, paged on demand. Each subscription runs the query afresh.
@@ -76,14 +75,15 @@ final class QueryStream<T> extends Flux<T> {
   private final PageSource source;
   private final PageRequest first;
   private final @Nullable KeysetSoql keyset;
-  private final ObjectReader reader;
+  private final Page.Decoding<T> decoding;
   private final int prefetch;
 
-  QueryStream(PageSource source, PageRequest first, @Nullable KeysetSoql keyset, ObjectReader reader, int prefetch) {
+  QueryStream(PageSource source, PageRequest first, @Nullable KeysetSoql keyset, Page.Decoding<T> decoding,
+      int prefetch) {
     this.source = source;
     this.first = first;
     this.keyset = keyset;
-    this.reader = reader;
+    this.decoding = decoding;
     this.prefetch = prefetch;
   }
 
@@ -103,7 +103,7 @@ final class QueryStream<T> extends Flux<T> {
     private final CoreSubscriber<? super T> actual;
     private final PageSource source;
     private final @Nullable KeysetSoql keyset;
-    private final ObjectReader reader;
+    private final Page.Decoding<T> decoding;
     private final int prefetch;
     private final AtomicInteger wip = new AtomicInteger();
     private final Queue<Object> arrivals = new ConcurrentLinkedQueue<>();
@@ -126,7 +126,7 @@ final class QueryStream<T> extends Flux<T> {
       this.actual = actual;
       this.source = parent.source;
       this.keyset = parent.keyset;
-      this.reader = parent.reader;
+      this.decoding = parent.decoding;
       this.prefetch = parent.prefetch;
       this.next = parent.first;
     }
@@ -178,8 +178,9 @@ final class QueryStream<T> extends Flux<T> {
           }
           T item;
           try {
-            item = head.next(reader);
-          } catch (SalesforceException ex) {
+            item = head.next(decoding);
+          } catch (RuntimeException ex) {
+            // Malformed records, or a RecordDecoder's own failure: after the records before it, never thrown.
             disposeInflight();
             clear();
             actual.onError(ex);

@@ -125,6 +125,12 @@ public interface SalesforceClient {
    */
   <T> Flux<T> query(Query query, Class<T> type);
 
+  /**
+   * The records of {@code query}, each turned into a value by {@code decoder} straight from the page's parser,
+   * without an object mapper: paging, checks, replays and errors as for {@link #query(Query, Class)}.
+   */
+  <T> Flux<T> query(Query query, RecordDecoder<T> decoder);
+
   // ---- sObjects ----
 
   /**

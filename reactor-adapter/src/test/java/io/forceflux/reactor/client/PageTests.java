@@ -12,10 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectReader;
 
 class PageTests {
-  private static final ObjectReader NODES = Json.recordReader(JsonNode.class);
+  private static final Page.Decoding<JsonNode> NODES = Page.Decoding.bound(Json.recordReader(JsonNode.class));
 
   record Account(String id, String name) {}
 
@@ -42,7 +41,7 @@ class PageTests {
   @Test
   void decodesRecordsOneAtATimeIntoTheRequestedType() {
     Page page = Pages.page(7, 2, 2, null);
-    ObjectReader reader = Json.recordReader(Account.class);
+    Page.Decoding<Account> reader = Page.Decoding.bound(Json.recordReader(Account.class));
 
     Account first = page.next(reader);
     assertThat(page.remaining()).isEqualTo(1);
@@ -124,7 +123,7 @@ class PageTests {
   void aRecordThatDoesNotBindIsAMalformedResponseWithoutItsValues() {
     Page page = parse("{\"done\":true,\"records\":[{\"id\":\"" + Pages.id(1) + "\",\"name\":{\"secret\":\"s3cr3t\"}}]}");
 
-    assertThatThrownBy(() -> page.next(Json.recordReader(Account.class)))
+    assertThatThrownBy(() -> page.next(Page.Decoding.bound(Json.recordReader(Account.class))))
         .isInstanceOfSatisfying(SalesforceException.class, e -> {
           assertThat(e.failureCause()).isEqualTo(FailureCause.MALFORMED_RESPONSE);
           assertThat(e.getMessage()).doesNotContain("s3cr3t");

@@ -39,7 +39,7 @@ class QueryStreamRaceTests {
   private static QueryStream<JsonNode> stream(int prefetch) {
     QueryStreamTests.Server server = new QueryStreamTests.Server(RECORDS, 10);
     return new QueryStream<>(request -> server.fetch(request).publishOn(PAGES),
-        QueryStream.PageRequest.start("SELECT Id FROM Account", false, 0), null, Json.recordReader(JsonNode.class),
+        QueryStream.PageRequest.start("SELECT Id FROM Account", false, 0), null, Page.Decoding.<JsonNode>bound(Json.recordReader(JsonNode.class)),
         prefetch);
   }
 

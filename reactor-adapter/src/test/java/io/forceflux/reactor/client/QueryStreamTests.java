@@ -89,7 +89,7 @@ class QueryStreamTests {
     KeysetSoql keyset = resumableSoql == null ? null : KeysetSoql.prepare(resumableSoql);
     String soql = keyset == null ? "SELECT Id FROM Account" : keyset.initial();
     return new QueryStream<>(server, QueryStream.PageRequest.start(soql, false, 0), keyset,
-        Json.recordReader(JsonNode.class), prefetch);
+        Page.Decoding.<JsonNode>bound(Json.recordReader(JsonNode.class)), prefetch);
   }
 
   private static String id(JsonNode record) {
@@ -179,7 +179,7 @@ class QueryStreamTests {
     AtomicBoolean cancelled = new AtomicBoolean();
     QueryStream<JsonNode> stream = new QueryStream<>(
         request -> Mono.<Page>never().doOnSubscribe(s -> subscribed.set(true)).doOnCancel(() -> cancelled.set(true)),
-        QueryStream.PageRequest.start("SELECT Id FROM Account", false, 0), null, Json.recordReader(JsonNode.class),
+        QueryStream.PageRequest.start("SELECT Id FROM Account", false, 0), null, Page.Decoding.<JsonNode>bound(Json.recordReader(JsonNode.class)),
         1);
 
     StepVerifier.create(stream, 0)
@@ -276,7 +276,7 @@ class QueryStreamTests {
       requests.incrementAndGet();
       return Mono.error(locatorRefused());
     }, QueryStream.PageRequest.start("SELECT Id FROM Account ORDER BY Id", false, 0),
-        KeysetSoql.prepare("SELECT Id FROM Account"), Json.recordReader(JsonNode.class), 1);
+        KeysetSoql.prepare("SELECT Id FROM Account"), Page.Decoding.<JsonNode>bound(Json.recordReader(JsonNode.class)), 1);
 
     StepVerifier.create(stream)
         .expectErrorSatisfies(e -> assertThat(e.getMessage()).contains("GET /services/data/v67.0/query/x failed"))
