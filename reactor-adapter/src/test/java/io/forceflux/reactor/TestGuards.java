@@ -37,11 +37,13 @@ public final class TestGuards implements BeforeAllCallback, AfterEachCallback, A
   static final ConcurrentLinkedQueue<String> BLOCKING = new ConcurrentLinkedQueue<>();
 
   static {
-    // Three allowances, all brief in-memory locks inside libraries, found by the chaos soak and the fleet tests:
-    // Jackson takes a ReentrantLock once per type while it builds that type's deserializer; Netty 4.2's
-    // adaptive allocator takes a StampedLock when it grows its buffer magazines under load; cancelling a
+    // Four allowances, all brief in-memory locks inside libraries, found by the chaos soak, the fleet tests and
+    // a full run: Jackson takes a ReentrantLock once per type while it builds that type's deserializer; Netty
+    // 4.2's adaptive allocator takes a StampedLock when it grows its buffer magazines under load; cancelling a
     // Flux.interval takes the JDK executor's queue lock (Reactor's own BlockHound integration allows this for
-    // WorkerTask.dispose but not for PeriodicWorkerTask.dispose).
+    // WorkerTask.dispose but not for PeriodicWorkerTask.dispose); Spring's SubscriberInputStream (Bulk results
+    // read as a stream) hands each buffer over with ArrayBlockingQueue.offer, which never waits for room (its
+    // demand is bounded by the queue) but takes the queue's lock, briefly contended by the reading thread.
     // And one exemption: Lettuce's own event loops (Netty threads, so "non-blocking" to BlockHound) take
     // Lettuce's endpoint lock whenever a connection (re)activates or resubscribes; that is Lettuce's design,
     // not ours. RedisTokenStore sends commands from boundedElastic, so that lock is never taken on a thread of
@@ -50,6 +52,7 @@ public final class TestGuards implements BeforeAllCallback, AfterEachCallback, A
         .allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer")
         .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
         .allowBlockingCallsInside("reactor.core.scheduler.PeriodicWorkerTask", "dispose")
+        .allowBlockingCallsInside("org.springframework.core.io.buffer.SubscriberInputStream", "onNext")
         // Recorded, not thrown: BlockHound's error, thrown from inside LockSupport.park, leaves the lock's wait
         // queue corrupt (a node nobody cancels) and so turns a brief wait into a hang somewhere else, far from
         // the cause. The test (or class) in which a call was recorded fails instead, with the call's stack.
