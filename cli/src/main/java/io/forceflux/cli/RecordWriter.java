@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.FormatSchema;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.dataformat.csv.CsvMapper;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.dataformat.csv.CsvFactory;
 import tools.jackson.dataformat.csv.CsvSchema;
 import tools.jackson.dataformat.csv.CsvWriteFeature;
 
@@ -167,6 +169,10 @@ abstract class RecordWriter {
 
   /** Jackson's CSV generator, its columns the first record's fields. */
   private static final class Csv extends RecordWriter {
+    /** Quotes a cell only when it must (separator, quote, line break), as RFC 4180 readers expect. */
+    private static final CsvFactory FACTORY = CsvFactory.builder()
+        .enable(CsvWriteFeature.STRICT_CHECK_FOR_QUOTING)
+        .build();
     private @Nullable JsonGenerator csv;
     private String[] header = new String[0];
     private @Nullable Map<String, Integer> columns;
@@ -218,11 +224,14 @@ abstract class RecordWriter {
       for (String name : names) {
         schema.addColumn(name);
       }
-      CsvMapper mapper = CsvMapper.builder()
-          // Quote a cell only when it must be (separator, quote, line break), as RFC 4180 readers expect.
-          .enable(CsvWriteFeature.STRICT_CHECK_FOR_QUOTING)
-          .build();
-      JsonGenerator g = mapper.writer(schema.build()).createGenerator(out);
+      CsvSchema columns = schema.build();
+      // The streaming factory, not a CsvMapper: nothing here needs an object mapper and its set-up.
+      JsonGenerator g = FACTORY.createGenerator(new ObjectWriteContext.Base() {
+        @Override
+        public FormatSchema getSchema() {
+          return columns;
+        }
+      }, out);
       csv = g;
       return g;
     }

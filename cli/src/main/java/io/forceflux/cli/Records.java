@@ -71,6 +71,7 @@ final class Records {
     private final JsonGenerator json = FACTORY.createGenerator(ObjectWriteContext.empty(), bytes);
     private final List<String> names = new ArrayList<>();
     private final List<@Nullable String> cells = new ArrayList<>();
+    private String[] lastNames = new String[0];
 
     byte[] json(JsonParser p) {
       copy(p, json);
@@ -84,7 +85,24 @@ final class Records {
       names.clear();
       cells.clear();
       flatten(p, "");
-      return new CsvRecord(names.toArray(new String[0]), cells.toArray(new String[0]));
+      return new CsvRecord(sameNames(), cells.toArray(new String[0]));
+    }
+
+    /** The previous record's names when these are the same (as they are for every record of a query). */
+    private String[] sameNames() {
+      String[] last = lastNames;
+      if (last.length == names.size()) {
+        int i = 0;
+        while (i < last.length && last[i].equals(names.get(i))) {
+          i++;
+        }
+        if (i == last.length) {
+          return last;
+        }
+      }
+      last = names.toArray(new String[0]);
+      lastNames = last;
+      return last;
     }
 
     /** Reads the object the parser is on (or inside, after {@code first}) into columns. */
