@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code forceflux bulk}: Bulk API 2.0 loads and queries from stdin and to stdout, progress on stderr. */
 @Command(
+    addMethodSubcommands = false,
     name = "bulk",
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,

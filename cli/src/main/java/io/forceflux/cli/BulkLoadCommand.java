@@ -45,6 +45,7 @@ import tools.jackson.dataformat.csv.CsvSchema;
  * line of JSON on stdout; with {@code --results DIR} every row's result goes to CSV files there.
  */
 @Command(
+    addMethodSubcommands = false,
     name = "load",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -23,6 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** {@code forceflux bulk query}: a Bulk API 2.0 query job streamed to stdout, one results page in memory. */
 @Command(
+    addMethodSubcommands = false,
     name = "query",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -37,6 +37,7 @@ import reactor.netty.resources.ConnectionProvider;
  * sends one per rejected request.
  */
 @Command(
+    addMethodSubcommands = false,
     name = "demo",
     mixinStandardHelpOptions = true,
     sortOptions = false,

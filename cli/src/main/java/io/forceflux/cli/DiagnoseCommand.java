@@ -50,6 +50,7 @@ import tools.jackson.databind.JsonNode;
  * time; the first failure is classified, explained and mapped to the exit code.
  */
 @Command(
+    addMethodSubcommands = false,
     name = "diagnose",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -13,15 +13,14 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +42,7 @@ import picocli.CommandLine.Spec;
  * {@value #TRANSIENT_EXHAUSTED} a transient failure that outlasted its retries.
  */
 @Command(
+    addMethodSubcommands = false,
     name = "forceflux",
     mixinStandardHelpOptions = true,
     versionProvider = ForceFlux.Version.class,
@@ -82,7 +82,9 @@ public final class ForceFlux implements Callable<Integer> {
   public static final int TRANSIENT_EXHAUSTED = 4;
 
   /** The subcommands, in the order usage lists them. */
-  private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+  /** The subcommands, in usage order; {@link #newSubcommand} makes each. */
+  private static final Set<String> SUBCOMMANDS =
+      new LinkedHashSet<>(List.of("demo", "sim", "query", "diagnose", "bulk"));
 
   private final Map<String, String> env;
   private final boolean stderrIsTerminal;
@@ -152,7 +154,7 @@ public final class ForceFlux implements Callable<Integer> {
    * and {@code err}.
    */
   public static CommandLine commandLine(ForceFlux root, PrintWriter out, PrintWriter err) {
-    return commandLine(root, out, err, SUBCOMMANDS.keySet());
+    return commandLine(root, out, err, SUBCOMMANDS);
   }
 
   /**
@@ -164,21 +166,21 @@ public final class ForceFlux implements Callable<Integer> {
   static CommandLine commandLineFor(ForceFlux root, PrintWriter out, PrintWriter err, String... args) {
     for (String arg : args) {
       if (!arg.startsWith("-")) {
-        return SUBCOMMANDS.containsKey(arg)
+        return SUBCOMMANDS.contains(arg)
             ? commandLine(root, out, err, Set.of(arg))
-            : commandLine(root, out, err, SUBCOMMANDS.keySet());
+            : commandLine(root, out, err, SUBCOMMANDS);
       }
     }
-    return commandLine(root, out, err, SUBCOMMANDS.keySet());
+    return commandLine(root, out, err, SUBCOMMANDS);
   }
 
   private static CommandLine commandLine(ForceFlux root, PrintWriter out, PrintWriter err, Set<String> names) {
     CommandLine cl = new CommandLine(root);
-    SUBCOMMANDS.forEach((name, command) -> {
+    for (String name : SUBCOMMANDS) {
       if (names.contains(name)) {
-        cl.addSubcommand(name, command.get());
+        cl.addSubcommand(name, newSubcommand(name));
       }
-    });
+    }
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler(new UsageErrors());
     cl.setExecutionExceptionHandler(new Failures());
@@ -187,14 +189,16 @@ public final class ForceFlux implements Callable<Integer> {
     return cl;
   }
 
-  private static Map<String, Supplier<Object>> subcommands() {
-    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-    commands.put("demo", DemoCommand::new);
-    commands.put("sim", SimCommand::new);
-    commands.put("query", QueryCommand::new);
-    commands.put("diagnose", DiagnoseCommand::new);
-    commands.put("bulk", BulkCommand::new);
-    return Collections.unmodifiableMap(commands);
+  /** A switch, not a map of constructor references: each reference costs a lambda linkage at start-up. */
+  private static Object newSubcommand(String name) {
+    return switch (name) {
+      case "demo" -> new DemoCommand();
+      case "sim" -> new SimCommand();
+      case "query" -> new QueryCommand();
+      case "diagnose" -> new DiagnoseCommand();
+      case "bulk" -> new BulkCommand();
+      default -> throw new IllegalArgumentException("no subcommand " + name);
+    };
   }
 
   /** Runs the command against the real process environment and exits with its code. */

@@ -27,6 +27,7 @@ import reactor.core.publisher.Mono;
  * drains (at most a few pages are held at once), so a million rows run in a 64 MB heap.
  */
 @Command(
+    addMethodSubcommands = false,
     name = "query",
     mixinStandardHelpOptions = true,
     sortOptions = false,

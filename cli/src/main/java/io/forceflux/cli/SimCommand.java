@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code forceflux sim}: a standalone fake org on 127.0.0.1 until interrupted. */
 @Command(
+    addMethodSubcommands = false,
     name = "sim",
     mixinStandardHelpOptions = true,
     sortOptions = false,
