@@ -219,7 +219,7 @@ final class Page {
       return null;
     }
     try {
-      T value = decoding instanceof Decoding.Raw<T> r ? nextRaw(r.decoder()) : nextBound(((Decoding.Bound<T>) decoding));
+      T value = decoding instanceof Decoding.Raw<T> r ? nextRaw(r.decoder()) : nextBound((Decoding.Bound<T>) decoding);
       taken++;
       if (taken == size) {
         close();

@@ -73,8 +73,8 @@ public final class TokenResponses {
     if (root == null) {
       throw malformed(status, contentType, body, "token response is not a JSON object");
     }
-    String accessToken = text(root, "access_token");
-    String instanceUrl = text(root, "instance_url");
+    String accessToken = root.get("access_token");
+    String instanceUrl = root.get("instance_url");
     if (accessToken == null || accessToken.isBlank()) {
       throw malformed(status, contentType, body, "token response has no access_token");
     }
@@ -82,10 +82,10 @@ public final class TokenResponses {
       throw malformed(status, contentType, body, "token response has no instance_url");
     }
     URI instance = trusted(instanceUrl, policy);
-    Instant issuedAt = issuedAt(text(root, "issued_at"), receivedAt);
-    AccessToken token = AccessToken.of(accessToken, instance, issuedAt, grant).withIdentityUrl(text(root, "id"));
-    String refresh = text(root, "refresh_token");
-    return new TokenResponse(token, refresh == null || refresh.isBlank() ? null : Secret.of(refresh), text(root, "scope"));
+    Instant issuedAt = issuedAt(root.get("issued_at"), receivedAt);
+    AccessToken token = AccessToken.of(accessToken, instance, issuedAt, grant).withIdentityUrl(root.get("id"));
+    String refresh = root.get("refresh_token");
+    return new TokenResponse(token, refresh == null || refresh.isBlank() ? null : Secret.of(refresh), root.get("scope"));
   }
 
   private static TokenResponse soap(
@@ -191,10 +191,6 @@ public final class TokenResponses {
       }
       return p.nextToken() == null ? fields : null;
     }
-  }
-
-  private static @Nullable String text(Map<String, String> fields, String field) {
-    return fields.get(field);
   }
 
   private static SalesforceException malformed(int status, @Nullable String contentType, byte[] body, String what) {
