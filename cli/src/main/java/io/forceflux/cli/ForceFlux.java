@@ -81,7 +81,6 @@ public final class ForceFlux implements Callable<Integer> {
   /** A recoverable {@link SalesforceException} that outlasted its retries. */
   public static final int TRANSIENT_EXHAUSTED = 4;
 
-  /** The subcommands, in the order usage lists them. */
   /** The subcommands, in usage order; {@link #newSubcommand} makes each. */
   private static final Set<String> SUBCOMMANDS =
       new LinkedHashSet<>(List.of("demo", "sim", "query", "diagnose", "bulk"));
@@ -164,14 +163,18 @@ public final class ForceFlux implements Callable<Integer> {
    * them, suggestions need them).
    */
   static CommandLine commandLineFor(ForceFlux root, PrintWriter out, PrintWriter err, String... args) {
+    String command = subcommand(args);
+    return commandLine(root, out, err, command == null ? SUBCOMMANDS : Set.of(command));
+  }
+
+  /** The subcommand {@code args} name (the first argument that is not an option), or null if none is known. */
+  static @Nullable String subcommand(String... args) {
     for (String arg : args) {
       if (!arg.startsWith("-")) {
-        return SUBCOMMANDS.contains(arg)
-            ? commandLine(root, out, err, Set.of(arg))
-            : commandLine(root, out, err, SUBCOMMANDS);
+        return SUBCOMMANDS.contains(arg) ? arg : null;
       }
     }
-    return commandLine(root, out, err, SUBCOMMANDS);
+    return null;
   }
 
   private static CommandLine commandLine(ForceFlux root, PrintWriter out, PrintWriter err, Set<String> names) {
@@ -235,15 +238,29 @@ public final class ForceFlux implements Callable<Integer> {
       FailureCause.RESPONSE_TOO_LARGE);
 
   /**
-   * Start-up work a short-lived command does not need. Netty 4.2 records buffer events for Java Flight Recorder
-   * when it can, generating event classes at start (tenths of a second, and not archivable by CDS): off unless
-   * asked for with {@code -Dio.netty.jfr.enabled=true}.
+   * Start-up work a short-lived command does not need.
+   *
+   * <ul>
+   *   <li>Netty 4.2 records buffer events for Java Flight Recorder when it can, generating event classes at start
+   *       (tenths of a second, and not archivable by CDS): off unless asked for with
+   *       {@code -Dio.netty.jfr.enabled=true}.
+   *   <li>picocli registers a converter for every {@code java.time} and {@code java.sql} type it knows, loading and
+   *       initialising each class by reflection (about 30 ms; {@code MonthDay} alone builds the JDK's date-format
+   *       tables). No option here has such a type: durations have a converter of their own.
+   * </ul>
    */
   static void quietStartup() {
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
     }
+    if (System.getProperty(PICOCLI_CONVERTER_EXCLUDES) == null) {
+      // One pattern (picocli compiles each for every type it checks), and a class of letters rather than ".*":
+      // the regex's any-character node links a lambda nothing else here needs.
+      System.setProperty(PICOCLI_CONVERTER_EXCLUDES, "java\\.(time|sql)\\.[A-Za-z]+");
+    }
   }
+
+  private static final String PICOCLI_CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
   /** The exit code for a failure: 4 transient, 3 access no refresh can fix, 1 a rejected request or else. */
   static int exitCodeOf(Throwable failure) {

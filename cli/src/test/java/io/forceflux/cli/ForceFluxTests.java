@@ -34,6 +34,36 @@ class ForceFluxTests {
   }
 
   @Test
+  void optionsStillConvertWithoutPicocliTimeAndSqlConverters() {
+    String key = "picocli.converters.excludes";
+    String before = System.getProperty(key);
+    System.clearProperty(key);
+    try {
+      ForceFlux.quietStartup();
+      assertThat(System.getProperty(key)).isNotNull();
+      PrintWriter sink = new PrintWriter(new StringWriter());
+      CommandLine demo = ForceFlux.commandLineFor(new ForceFlux(Map.of(), false), sink, sink, "demo");
+      CommandLine bulk = ForceFlux.commandLineFor(new ForceFlux(Map.of(), false), sink, sink, "bulk");
+
+      demo.parseArgs("demo", "--expire-every", "1s", "--session-timeout", "2m");
+      bulk.parseArgs("bulk", "load", "Account", "--file", "accounts.csv", "--results", "out");
+
+      DemoCommand d = demo.getSubcommands().get("demo").getCommand();
+      assertThat(d.expireEvery).hasSeconds(1);
+      assertThat(d.sessionTimeout).hasMinutes(2);
+      BulkLoadCommand load = bulk.getSubcommands().get("bulk").getSubcommands().get("load").getCommand();
+      assertThat(load.file).hasFileName("accounts.csv");
+      assertThat(load.results).hasFileName("out");
+    } finally {
+      if (before == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, before);
+      }
+    }
+  }
+
+  @Test
   void printsItsVersion() {
     Cli.Run run = Cli.run("--version");
 
