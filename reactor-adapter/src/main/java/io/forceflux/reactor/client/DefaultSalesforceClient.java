@@ -179,7 +179,8 @@ final class DefaultSalesforceClient implements SalesforceClient {
     Consumer<HttpHeaders> headers = request.batchSize() == 0 ? NO_HEADERS
         : h -> h.set("Sforce-Query-Options", "batchSize=" + request.batchSize());
     return uri.flatMap(u -> rest.call(HttpMethod.GET, u, null, headers))
-        .map(reply -> Page.parse(reply.body()));
+        // Checked by the query stream, after it has used the page's head to request the next page.
+        .map(reply -> Page.received(reply.body()));
   }
 
   // ---- sObjects ----

@@ -14,7 +14,9 @@ import tools.jackson.databind.ObjectReader;
 /**
  * One page of query results, held as the bytes Salesforce sent and decoded one record at a time.
  *
- * <p>{@link #parse} makes one streaming pass that checks the whole page before any of its records is used: it must
+ * <p>{@link #received} reads only the page's head for the next page's path ({@link #announcedNext}), so that the
+ * next page can be requested while this one is checked. {@link #check} (or {@link #parse}, both at once) then
+ * makes one streaming pass that checks the whole page before any of its records is used: it must
  * be complete, well-formed JSON with {@code done} and a {@code records} array of objects; a {@code nextRecordsUrl}
  * and every record's {@code attributes.url} must be host-relative paths under {@code /services/data/}. It keeps
  * only the record count and the last record's {@code Id} (no tree, no String of the page). {@link #next} then
@@ -27,38 +29,95 @@ import tools.jackson.databind.ObjectReader;
  */
 final class Page {
   private final byte[] body;
-  private final int size;
-  private final @Nullable String nextRecordsUrl;
-  private final long totalSize;
-  private final @Nullable String lastId;
+  private final @Nullable String announcedNext;
   /** Checking a page needs only a streaming parser: no object mapper is set up for it. */
   private static final JsonFactory FACTORY = new JsonFactory();
+
+  // Set by check().
+  private boolean checked;
+  private int size;
+  private @Nullable String nextRecordsUrl;
+  private long totalSize = -1;
+  private @Nullable String lastId;
 
   private int taken;
   private @Nullable MappingIterator<?> values;
   private @Nullable JsonParser raw;
 
-  private Page(byte[] body, int size, @Nullable String nextRecordsUrl, long totalSize, @Nullable String lastId) {
+  private Page(byte[] body, @Nullable String announcedNext) {
     this.body = body;
-    this.size = size;
-    this.nextRecordsUrl = nextRecordsUrl;
-    this.totalSize = totalSize;
-    this.lastId = lastId;
+    this.announcedNext = announcedNext;
+  }
+
+  /** A page as received: not checked yet, only its head read for {@link #announcedNext}. */
+  static Page received(byte[] body) {
+    return new Page(body, announce(body));
   }
 
   /**
-   * Checks a page and indexes it.
+   * A page, checked and indexed: {@link #received} and {@link #check}.
+   *
+   * @throws SalesforceException as {@link #check}
+   */
+  static Page parse(byte[] body) {
+    Page page = received(body);
+    page.check();
+    return page;
+  }
+
+  /**
+   * The next page's path as the page's head gives it, if the head says {@code "done": false} and then names a
+   * trusted {@code nextRecordsUrl}, both before {@code records} (the order Salesforce writes them in); otherwise
+   * null. A hint for requesting the next page early, never a verdict: {@link #check} reads the whole page, and
+   * its {@link #nextRecordsUrl} is what counts.
+   */
+  @Nullable String announcedNext() {
+    return announcedNext;
+  }
+
+  private static @Nullable String announce(byte[] body) {
+    try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      boolean notDone = false;
+      String name;
+      while ((name = p.nextName()) != null) {
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "done" -> notDone = value == JsonToken.VALUE_FALSE;
+          case "nextRecordsUrl" -> {
+            String url = value == JsonToken.VALUE_STRING ? p.getString() : null;
+            return notDone && url != null && Paths.isTrusted(url) ? url : null;
+          }
+          case "records" -> {
+            return null;
+          }
+          default -> p.skipChildren();
+        }
+      }
+    } catch (JacksonException e) {
+      // The check will say what is wrong.
+    }
+    return null;
+  }
+
+  /**
+   * Checks the page and indexes it, once (later calls return at once).
    *
    * @throws SalesforceException {@link FailureCause#MALFORMED_RESPONSE} for anything but a complete query result,
    *     {@link FailureCause#UNTRUSTED_URL} for a {@code nextRecordsUrl} or {@code attributes.url} that could leave
    *     the instance
    */
-  static Page parse(byte[] body) {
+  void check() {
+    if (checked) {
+      return;
+    }
     Boolean done = null;
     String next = null;
     long total = -1;
     int count = -1;
-    IdBuffer lastId = new IdBuffer();
+    IdBuffer id = new IdBuffer();
     try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw malformed("the query response is not a JSON object");
@@ -98,7 +157,7 @@ final class Page {
                 throw malformed("a record is not a JSON object");
               }
               count++;
-              scanRecord(p, lastId);
+              scanRecord(p, id);
             }
           }
           default -> p.skipChildren();
@@ -122,7 +181,11 @@ final class Page {
     } else if (!Paths.isTrusted(next)) {
       throw Paths.untrusted("nextRecordsUrl", next);
     }
-    return new Page(body, count, next, total, count > 0 ? lastId.string() : null);
+    size = count;
+    nextRecordsUrl = next;
+    totalSize = total;
+    lastId = count > 0 ? id.string() : null;
+    checked = true;
   }
 
   /**

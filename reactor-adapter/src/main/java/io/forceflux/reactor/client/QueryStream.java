@@ -23,16 +23,20 @@ import reactor.core.publisher.Operators;
  *
  * <p>A small state machine owned by one drain loop at a time (the usual work-in-progress counter): downstream
  * {@code request(n)}, page arrivals and cancellation only enqueue a signal and drain. At most one page request is
- * in flight; pages are requested one after another because each names the next.
+ * in flight; pages are requested one after another because each names the next (a page's head names it, so the
+ * next request can go out while the rest of the page is checked).
  *
  * <ul>
  *   <li><b>On demand:</b> a page is requested when the subscriber has asked for more records than are buffered.
  *       A fresh subscription requests nothing until {@code request(n)}; {@code request(1)} costs one page.
  *       Unbounded demand ({@code count()}, {@code collectList()}) reaches every page, so the next page is
  *       requested as soon as the previous one arrives, overlapping I/O with emission (still one at a time).
- *   <li><b>Prefetch:</b> with {@code prefetch = k > 0}, once half of the current page has been emitted, up to
- *       {@code k} further pages are fetched ahead, so the next page is usually there when demand reaches it.
- *       Memory is bounded by {@code 1 + k} pages of raw bytes; records are decoded one at a time on emission.
+ *   <li><b>Prefetch:</b> with {@code prefetch = k > 0}, up to {@code k} further pages are fetched ahead, so the
+ *       next page is usually there when demand reaches it: on the first page once half of it has been emitted (a
+ *       subscriber taking a few records costs one page request), and once the subscriber has taken a whole page,
+ *       as soon as a page arrives (a subscriber that reads on then waits for no page request of its own: the
+ *       request overlaps the whole page's emission, not half of it). Memory is bounded by {@code 1 + k} pages of
+ *       raw bytes; records are decoded one at a time on emission.
  *   <li><b>Cancellation</b> disposes the request in flight and requests nothing more.
  *   <li><b>Lost cursor:</b> a next-page request refused with {@code INVALID_QUERY_LOCATOR} (the session filter has
  *       already replayed it once after any re-authentication) restarts a resumable query after the last record
@@ -48,7 +52,10 @@ final class QueryStream<T> extends Flux<T> {
   /** Empty pages in a row that still name a next page: a server that never ends the query. */
   static final int MAX_EMPTY_PAGES = 10;
 
-  /** Fetches one page. The returned {@code Mono} must emit a page or an error, never complete empty. */
+  /**
+   * Fetches one page. The returned {@code Mono} must emit a page or an error, never complete empty. The page may
+   * be unchecked ({@link Page#received}): the stream checks it before using any of it.
+   */
   @FunctionalInterface
   interface PageSource {
     Mono<Page> fetch(PageRequest request);
@@ -95,6 +102,9 @@ final class QueryStream<T> extends Flux<T> {
 
   private record Failed(Throwable error) {}
 
+  /** A page request's answer (a {@link Page} or {@link Failed}), with the number of the request it answers. */
+  private record Arrival(long fetch, Object value) {}
+
   static final class Cursor<T> implements Subscription {
     @SuppressWarnings("rawtypes")
     private static final AtomicLongFieldUpdater<Cursor> REQUESTED =
@@ -106,7 +116,7 @@ final class QueryStream<T> extends Flux<T> {
     private final Page.Decoding<T> decoding;
     private final int prefetch;
     private final AtomicInteger wip = new AtomicInteger();
-    private final Queue<Object> arrivals = new ConcurrentLinkedQueue<>();
+    private final Queue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
     private volatile long requested;
     private volatile boolean cancelled;
     private volatile @Nullable Disposable inflight;
@@ -121,6 +131,10 @@ final class QueryStream<T> extends Flux<T> {
     private @Nullable String lastId;
     private int stalledRestarts;
     private int emptyPages;
+    /** Whether the subscriber has taken a whole page of records: it reads on, so pages are fetched ahead at once. */
+    private boolean readsOn;
+    /** Page requests started or abandoned: an arrival is current only if it carries this number. */
+    private long fetches;
 
     Cursor(CoreSubscriber<? super T> actual, QueryStream<T> parent) {
       this.actual = actual;
@@ -165,7 +179,7 @@ final class QueryStream<T> extends Flux<T> {
           clear();
           return;
         }
-        Object arrival;
+        Arrival arrival;
         while ((arrival = arrivals.poll()) != null) {
           accept(arrival);
         }
@@ -187,7 +201,7 @@ final class QueryStream<T> extends Flux<T> {
             return;
           }
           if (item == null) {
-            pages.poll();
+            exhausted(pages.poll());
             continue;
           }
           buffered--;
@@ -203,7 +217,7 @@ final class QueryStream<T> extends Flux<T> {
           REQUESTED.addAndGet(this, -e);
         }
         while (!pages.isEmpty() && pages.peek().remaining() == 0) {
-          pages.poll().close();
+          exhausted(pages.poll());
         }
         if (pages.isEmpty() && fetching == null) {
           if (failure != null) {
@@ -223,6 +237,14 @@ final class QueryStream<T> extends Flux<T> {
       }
     }
 
+    /** Drops a page whose records were all taken. Drain loop only. */
+    private void exhausted(Page page) {
+      page.close();
+      if (page.size() > 0) {
+        readsOn = true;
+      }
+    }
+
     /** Starts the next page request if demand reaches it, or if prefetch allows it. Drain loop only. */
     private void maybeFetch(long outstanding) {
       PageRequest request = next;
@@ -232,55 +254,112 @@ final class QueryStream<T> extends Flux<T> {
       boolean due = outstanding > buffered;
       if (!due && prefetch > 0) {
         Page head = pages.peek();
-        due = head != null && pages.size() - 1 < prefetch && head.taken() * 2L >= head.size();
+        due = head != null && pages.size() - 1 < prefetch && (readsOn || head.taken() * 2L >= head.size());
       }
-      if (!due) {
-        return;
+      if (due) {
+        fetch(request);
       }
+    }
+
+    /** Requests a page; its answer arrives tagged with this request's number. Drain loop only. */
+    private void fetch(PageRequest request) {
       fetching = request;
+      long id = ++fetches;
       Disposable d = source.fetch(request)
           .switchIfEmpty(Mono.error(() -> Rest.malformed("no query response", null)))
           .contextWrite(actual.currentContext())
-          .subscribe(page -> arrive(page), error -> arrive(new Failed(error)));
+          .subscribe(page -> arrive(new Arrival(id, page)), error -> arrive(new Arrival(id, new Failed(error))));
       inflight = d;
       if (cancelled) {
         d.dispose();
       }
     }
 
-    private void arrive(Object arrival) {
+    /** Abandons the request in flight: it is disposed, and an answer already on its way is dropped. */
+    private void abandonFetch() {
+      disposeInflight();
+      inflight = null;
+      fetching = null;
+      fetches++;
+    }
+
+    private void arrive(Arrival arrival) {
       arrivals.offer(arrival);
       drain();
     }
 
-    private void accept(Object arrival) {
-      PageRequest request = Objects.requireNonNull(fetching, "arrival without a request");
-      fetching = null;
-      inflight = null;
-      if (arrival instanceof Page page) {
-        pages.add(page);
-        buffered += page.size();
-        received += page.size();
-        if (page.size() > 0) {
-          stalledRestarts = 0;
-          emptyPages = 0;
-          lastId = page.lastId();
-        }
-        String url = page.nextRecordsUrl();
-        next = url == null ? null : request.next(url);
-        if (url != null && page.size() == 0 && ++emptyPages >= MAX_EMPTY_PAGES) {
-          next = null;
-          failure = Rest.malformed("the query sent " + MAX_EMPTY_PAGES + " empty pages in a row without ending", null);
+    private void accept(Arrival arrival) {
+      if (arrival.fetch() != fetches || fetching == null) {
+        // The answer to an abandoned request.
+        if (arrival.value() instanceof Page page) {
+          page.close();
         }
         return;
       }
-      Throwable error = ((Failed) arrival).error();
+      PageRequest request = fetching;
+      fetching = null;
+      inflight = null;
+      if (arrival.value() instanceof Page page) {
+        accept(request, page);
+        return;
+      }
+      Throwable error = ((Failed) arrival.value()).error();
       next = null;
       if (!request.isStart() && error instanceof SalesforceException se
           && se.failureCause() == FailureCause.QUERY_LOCATOR_INVALID) {
         failure = cursorLost(request, se);
       } else {
         failure = error;
+      }
+    }
+
+    /**
+     * A page arrived unchecked. When the subscriber reads on and prefetch has room, the next page the page's head
+     * announces is requested first, so that Salesforce prepares it while this page is checked; the check then has
+     * the last word: a page that fails it fails the query and abandons that request, and a next page it names
+     * otherwise replaces it.
+     */
+    private void accept(PageRequest request, Page page) {
+      String announced = page.announcedNext();
+      boolean early = announced != null && readsOn && prefetch > 0 && pages.size() < prefetch && failure == null
+          && !cancelled;
+      if (early) {
+        next = request.next(announced);
+        fetch(next);
+      }
+      try {
+        page.check();
+      } catch (RuntimeException e) {
+        if (early) {
+          abandonFetch();
+        }
+        page.close();
+        next = null;
+        failure = e;
+        return;
+      }
+      pages.add(page);
+      buffered += page.size();
+      received += page.size();
+      if (page.size() > 0) {
+        stalledRestarts = 0;
+        emptyPages = 0;
+        lastId = page.lastId();
+      }
+      String url = page.nextRecordsUrl();
+      if (early && !Objects.equals(url, announced)) {
+        abandonFetch();
+        early = false;
+      }
+      if (!early) {
+        next = url == null ? null : request.next(url);
+      }
+      if (url != null && page.size() == 0 && ++emptyPages >= MAX_EMPTY_PAGES) {
+        if (early) {
+          abandonFetch();
+        }
+        next = null;
+        failure = Rest.malformed("the query sent " + MAX_EMPTY_PAGES + " empty pages in a row without ending", null);
       }
     }
 

@@ -102,8 +102,9 @@ public interface SalesforceClient {
    *
    * <ul>
    *   <li>Nothing is requested before the subscriber requests; a page is requested when demand exceeds the
-   *       records already received, plus up to {@link Builder#pagePrefetch(int)} pages ahead once half of the
-   *       current page has been emitted. {@code request(1)} costs one page request; unbounded demand
+   *       records already received, plus up to {@link Builder#pagePrefetch(int)} pages ahead: once half of the
+   *       first page has been emitted, and as soon as a page arrives once the subscriber has taken a whole page.
+   *       {@code request(1)} costs one page request; unbounded demand
    *       ({@code count()}, {@code collectList()}) keeps the next page request in flight while a page is emitted
    *       (one request at a time); cancelling disposes the request in flight and stops paging.
    *   <li>Pages are read into a buffer of at most {@link Builder#maxPageBytes(int)} bytes, checked completely, then
@@ -417,9 +418,10 @@ public interface SalesforceClient {
 
     /**
      * How many query pages may be fetched ahead of demand. 0: a page is requested only when the subscriber has
-     * requested more records than are buffered. k: in addition, once half of the current page has been emitted,
-     * up to k more pages are fetched. {@code request(1)} on a fresh query costs one page either way. Default 1;
-     * range 0..16.
+     * requested more records than are buffered. k: in addition, up to k more pages are fetched, once half of the
+     * first page has been emitted, and, once the subscriber has taken a whole page, as soon as a page arrives (the
+     * next page request then overlaps the emission of a whole page). {@code request(1)} on a fresh query costs one
+     * page either way. Default 1; range 0..16.
      *
      * @throws IllegalArgumentException if out of range
      */

@@ -39,6 +39,8 @@ class QueryStreamTests {
     final AtomicInteger nextPageRequests = new AtomicInteger();
     final Map<Integer, Long> cursorEnds = new ConcurrentHashMap<>();
     volatile @Nullable Throwable failNextPagesWith;
+    /** Bodies served as received (unchecked) for chosen next-page paths. */
+    final Map<String, String> bodies = new ConcurrentHashMap<>();
 
     Server(int total, int pageSize) {
       this.total = total;
@@ -65,6 +67,10 @@ class QueryStreamTests {
       }
       if (loseCursorOn.contains(n)) {
         return Mono.error(locatorRefused());
+      }
+      String body = bodies.get(String.valueOf(request.path()));
+      if (body != null) {
+        return Mono.just(Page.received(body.getBytes(StandardCharsets.UTF_8)));
       }
       Matcher m = NEXT.matcher(String.valueOf(request.path()));
       assertThat(m.matches()).as("next page path %s", request.path()).isTrue();
@@ -158,6 +164,68 @@ class QueryStreamTests {
         .then(() -> assertThat(three.requests).hasSize(4))
         .thenCancel()
         .verify(BOUND);
+  }
+
+  @Test
+  void onceAWholePageIsTakenTheNextIsFetchedAsSoonAsAPageArrives() {
+    Server one = new Server(100, 10);
+    StepVerifier.create(stream(one, 1, null), 0)
+        // The first page, taken whole: page 2 was requested at its half, page 3 as soon as page 2 arrived.
+        .thenRequest(10)
+        .expectNextCount(10)
+        .then(() -> assertThat(one.requests).hasSize(3))
+        // Nothing more while one page is buffered ahead of the one being read (prefetch 1).
+        .thenRequest(1)
+        .expectNextCount(1)
+        .then(() -> assertThat(one.requests).hasSize(3))
+        // Page 2 taken: page 3 becomes the head, and page 4 is requested at once, not at page 3's half.
+        .thenRequest(9)
+        .expectNextCount(9)
+        .then(() -> assertThat(one.requests).hasSize(4))
+        .thenCancel()
+        .verify(BOUND);
+
+    Server none = new Server(100, 10);
+    StepVerifier.create(stream(none, 0, null), 0)
+        .thenRequest(10)
+        .expectNextCount(10)
+        .then(() -> assertThat(none.requests).hasSize(1))
+        .thenCancel()
+        .verify(BOUND);
+  }
+
+  @Test
+  void aPageThatFailsItsCheckAbandonsTheNextPageRequestItsHeadStarted() {
+    Server server = new Server(100, 10);
+    String page3 = Pages.json(21, 10, 100, "/services/data/v67.0/query/1-31");
+    server.bodies.put("/services/data/v67.0/query/1-21", page3.substring(0, page3.length() / 2));
+
+    // Prefetch 2: page 3 arrives while page 2 is still buffered, and there is room for page 4 all the same.
+    StepVerifier.create(stream(server, 2, null), 0)
+        .thenRequest(100)
+        .expectNextCount(20)
+        .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(SalesforceException.class,
+            se -> assertThat(se.failureCause()).isEqualTo(FailureCause.MALFORMED_RESPONSE)))
+        .verify(BOUND);
+    // Page 4 was requested from page 3's head before page 3 failed; its answer was dropped, nothing came after.
+    assertThat(server.requests).extracting(QueryStream.PageRequest::path)
+        .containsExactly(null, "/services/data/v67.0/query/1-11", "/services/data/v67.0/query/1-21",
+            "/services/data/v67.0/query/1-31");
+  }
+
+  @Test
+  void theCheckedNextRecordsUrlWinsOverTheOneTheHeadAnnounced() {
+    Server server = new Server(100, 10);
+    // Page 3's head names one next page and its end another: a duplicate key, whose last value JSON readers keep.
+    String page3 = Pages.json(21, 10, 100, "/services/data/v67.0/query/1-91");
+    page3 = page3.substring(0, page3.length() - 1) + ",\"nextRecordsUrl\":\"/services/data/v67.0/query/1-31\"}";
+    server.bodies.put("/services/data/v67.0/query/1-21", page3);
+
+    StepVerifier.create(stream(server, 1, null).map(QueryStreamTests::id).collectList())
+        .assertNext(ids -> assertThat(ids).hasSize(100).doesNotHaveDuplicates().isSorted())
+        .verifyComplete();
+    assertThat(server.requests).extracting(QueryStream.PageRequest::path)
+        .containsOnlyOnce("/services/data/v67.0/query/1-91", "/services/data/v67.0/query/1-31");
   }
 
   @Test
