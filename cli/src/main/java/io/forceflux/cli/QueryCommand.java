@@ -37,8 +37,13 @@ import reactor.core.publisher.Mono;
         "Sessions that die mid-stream are refreshed and the page replayed.",
         "Credentials from SF_* variables (see 'forceflux --help'), or --sim."})
 final class QueryCommand implements Callable<Integer> {
-  /** Records buffered between the client and the writer: well under one page. */
-  private static final int BUFFER = 256;
+  /**
+   * Records requested at a time by the writer's thread, and buffered between it and the client. Small, so that
+   * records are decoded on the thread that writes them: the query stream decodes on whichever thread meets
+   * demand, and a page arriving while the writer waits on a larger buffer was decoded on the event loop, which
+   * meanwhile neither read the next page nor sent the request for the one after.
+   */
+  private static final int BUFFER = 16;
 
   @ParentCommand
   @Nullable ForceFlux root;
@@ -99,7 +104,9 @@ final class QueryCommand implements Callable<Integer> {
       }
       SalesforceClient.Builder builder = Connection.commandClient(tokens)
           .webClientBuilder(Codecs.rawBuilder().filter(pages))
-          .batchSize(batchSize);
+          // Two pages ahead: the next page's request goes out as soon as a page arrives, even while the writer
+          // is still on the one before it.
+          .batchSize(batchSize).pagePrefetch(2);
       if (version != null) {
         // Known already: no GET /services/data/ before the query.
         builder.apiVersion(version);
