@@ -23,15 +23,13 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code forceflux} command: {@code demo}, {@code sim}, {@code query}, {@code diagnose}.
@@ -41,30 +39,6 @@ import picocli.CommandLine.Spec;
  * {@value #AUTH_FAILED} an auth failure no refresh can fix (revoked token, IP restriction, policy, …),
  * {@value #TRANSIENT_EXHAUSTED} a transient failure that outlasted its retries.
  */
-@Command(
-    addMethodSubcommands = false,
-    name = "forceflux",
-    mixinStandardHelpOptions = true,
-    versionProvider = ForceFlux.Version.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = {
-        "ForceFlux: a reactive Salesforce client that survives session death.",
-        "",
-        "query and diagnose read credentials from the environment:",
-        "  SF_LOGIN_URL, SF_CLIENT_ID, SF_CLIENT_SECRET, and one of",
-        "  SF_REFRESH_TOKEN                      (refresh-token grant)",
-        "  SF_USERNAME + SF_PRIVATE_KEY          (JWT bearer; PEM text or file)",
-        "  SF_USERNAME + SF_PASSWORD [+ SF_SECURITY_TOKEN]  (username-password)",
-        "--sim runs them against an embedded fake org instead."},
-    footerHeading = "%nExit codes:%n",
-    footer = {
-        "  0  ok",
-        "  1  Salesforce rejected the request (malformed query, invalid field, ...)",
-        "     or another failure",
-        "  2  usage error: bad option, missing environment variable",
-        "  3  auth failure no refresh can fix (revoked, IP restricted, ...)",
-        "  4  transient failure that outlasted its retries (503, network)"})
 public final class ForceFlux implements Callable<Integer> {
   /** Success. */
   public static final int OK = 0;
@@ -89,14 +63,7 @@ public final class ForceFlux implements Callable<Integer> {
   private final boolean stderrIsTerminal;
   private final OutputStream stdout;
 
-  @Spec
   @Nullable CommandSpec spec;
-
-  @Option(names = "--verbose", scope = ScopeType.INHERIT,
-      description = "Log session events (tokens issued, replays) at INFO on stderr. Default: warnings only.")
-  void verbose(boolean on) {
-    Logging.verbose(on);
-  }
 
   /** The command as {@code java -jar forceflux.jar} runs it: the process environment, the real stderr. */
   public ForceFlux() {
@@ -178,10 +145,10 @@ public final class ForceFlux implements Callable<Integer> {
   }
 
   private static CommandLine commandLine(ForceFlux root, PrintWriter out, PrintWriter err, Set<String> names) {
-    CommandLine cl = new CommandLine(root);
+    CommandLine cl = new CommandLine(spec(root));
     for (String name : SUBCOMMANDS) {
       if (names.contains(name)) {
-        cl.addSubcommand(name, newSubcommand(name));
+        cl.addSubcommand(name, newSubcommand(name, root));
       }
     }
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -192,12 +159,65 @@ public final class ForceFlux implements Callable<Integer> {
     return cl;
   }
 
+  /**
+   * picocli's model of the {@code forceflux} command, declared in code. Reading a command's model from its
+   * annotations costs a cold start tens of milliseconds (the JDK parses each annotation and generates a proxy class
+   * per annotation type), so the commands a short run goes through, this one and {@code query}, are declared
+   * here; the others keep their annotations.
+   */
+  static CommandSpec spec(ForceFlux root) {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(root);
+    spec.name("forceflux").versionProvider(new Version());
+    spec.usageMessage().sortOptions(false).autoWidth(true)
+        .description(
+            "ForceFlux: a reactive Salesforce client that survives session death.",
+            "",
+            "query and diagnose read credentials from the environment:",
+            "  SF_LOGIN_URL, SF_CLIENT_ID, SF_CLIENT_SECRET, and one of",
+            "  SF_REFRESH_TOKEN                      (refresh-token grant)",
+            "  SF_USERNAME + SF_PRIVATE_KEY          (JWT bearer; PEM text or file)",
+            "  SF_USERNAME + SF_PASSWORD [+ SF_SECURITY_TOKEN]  (username-password)",
+            "--sim runs them against an embedded fake org instead.")
+        .footerHeading("%nExit codes:%n")
+        .footer(
+            "  0  ok",
+            "  1  Salesforce rejected the request (malformed query, invalid field, ...)",
+            "     or another failure",
+            "  2  usage error: bad option, missing environment variable",
+            "  3  auth failure no refresh can fix (revoked, IP restricted, ...)",
+            "  4  transient failure that outlasted its retries (503, network)");
+    spec.addOption(OptionSpec.builder("--verbose").type(boolean.class).scopeType(ScopeType.INHERIT)
+        .setter(new Verbose())
+        .description("Log session events (tokens issued, replays) at INFO on stderr. Default: warnings only.")
+        .build());
+    addStandardHelpOptions(spec);
+    root.spec = spec;
+    return spec;
+  }
+
+  /** {@code -h, --help} and {@code -V, --version}, as picocli's standard help mixin declares them. */
+  static void addStandardHelpOptions(CommandSpec spec) {
+    spec.addOption(OptionSpec.builder("-h", "--help").type(boolean.class).usageHelp(true)
+        .description("Show this help message and exit.").build());
+    spec.addOption(OptionSpec.builder("-V", "--version").type(boolean.class).versionHelp(true)
+        .description("Print version information and exit.").build());
+  }
+
+  /** {@code --verbose}: applied to logging as it is parsed, on every command (it is inherited). */
+  private static final class Verbose implements CommandLine.Model.ISetter {
+    @Override
+    public <T> @Nullable T set(@Nullable T value) {
+      Logging.verbose(Boolean.TRUE.equals(value));
+      return null;
+    }
+  }
+
   /** A switch, not a map of constructor references: each reference costs a lambda linkage at start-up. */
-  private static Object newSubcommand(String name) {
+  private static Object newSubcommand(String name, ForceFlux root) {
     return switch (name) {
       case "demo" -> new DemoCommand();
       case "sim" -> new SimCommand();
-      case "query" -> new QueryCommand();
+      case "query" -> QueryCommand.spec(new QueryCommand(), root);
       case "diagnose" -> new DiagnoseCommand();
       case "bulk" -> new BulkCommand();
       default -> throw new IllegalArgumentException("no subcommand " + name);

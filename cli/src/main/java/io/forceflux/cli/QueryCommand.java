@@ -12,30 +12,16 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
 
 /**
  * {@code forceflux query}: streams a SOQL query to stdout in constant memory. Pages are fetched as the output
  * drains (at most a few pages are held at once), so a million rows run in a 64 MB heap.
  */
-@Command(
-    addMethodSubcommands = false,
-    name = "query",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = {
-        "Streams a SOQL query to stdout in constant memory, without 'attributes'.",
-        "Sessions that die mid-stream are refreshed and the page replayed.",
-        "Credentials from SF_* variables (see 'forceflux --help'), or --sim."})
 final class QueryCommand implements Callable<Integer> {
   /**
    * Records requested at a time by the writer's thread, and buffered between it and the client. Small, so that
@@ -45,41 +31,70 @@ final class QueryCommand implements Callable<Integer> {
    */
   private static final int BUFFER = 16;
 
-  @ParentCommand
-  @Nullable ForceFlux root;
+  private static final String FORMAT = "--format";
+  private static final String BATCH_SIZE = "--batch-size";
+  private static final String API_VERSION = "--api-version";
+  private static final String PROGRESS = "--progress";
 
-  @Spec
+  @Nullable ForceFlux root;
   @Nullable CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOQL", description = "The query, e.g. \"SELECT Id, Name FROM Account\".")
+  // Read from the spec when the command runs.
   String soql = "";
-
-  @Mixin
-  QueryOptions options = new QueryOptions();
-
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "ndjson",
-      completionCandidates = RecordWriter.Format.Names.class,
-      description = "Output: ${COMPLETION-CANDIDATES}. csv takes its header from the first record; json is one "
-          + "streamed array. Default: ${DEFAULT-VALUE}.")
+  final QueryOptions options = new QueryOptions();
   RecordWriter.Format format = RecordWriter.Format.NDJSON;
-
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "2000",
-      description = "Records per page asked of Salesforce (200..2000; it may send fewer). Default: ${DEFAULT-VALUE}.")
   int batchSize;
-
-  @Option(names = "--api-version", paramLabel = "NN.N",
-      description = "The REST API version, e.g. 62.0. Default: the newest the org lists, asked once and remembered "
-          + "for a day in the user cache folder (XDG_CACHE_HOME or ~/.cache/forceflux).")
   @Nullable String apiVersion;
-
-  @Option(names = "--progress", negatable = true,
-      description = "Show a progress bar on stderr. Default: only when stderr is a terminal.")
   @Nullable Boolean progress;
+
+  /**
+   * picocli's model of {@code query}, declared in code rather than read from annotations: see
+   * {@link ForceFlux#spec}. The options shared with {@code bulk query} come from {@link QueryOptions#declare}.
+   */
+  static CommandSpec spec(QueryCommand command, ForceFlux root) {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
+    spec.name("query");
+    spec.usageMessage().sortOptions(false).autoWidth(true).description(
+        "Streams a SOQL query to stdout in constant memory, without 'attributes'.",
+        "Sessions that die mid-stream are refreshed and the page replayed.",
+        "Credentials from SF_* variables (see 'forceflux --help'), or --sim.");
+    spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").required(true).paramLabel("SOQL").type(String.class)
+        .description("The query, e.g. \"SELECT Id, Name FROM Account\".").build());
+    QueryOptions.declare(spec);
+    spec.addOption(OptionSpec.builder(FORMAT).paramLabel("FORMAT").type(RecordWriter.Format.class)
+        .defaultValue("ndjson").completionCandidates(new RecordWriter.Format.Names())
+        .description("Output: ${COMPLETION-CANDIDATES}. csv takes its header from the first record; json is one "
+            + "streamed array. Default: ${DEFAULT-VALUE}.").build());
+    spec.addOption(OptionSpec.builder(BATCH_SIZE).paramLabel("N").type(int.class).defaultValue("2000")
+        .description("Records per page asked of Salesforce (200..2000; it may send fewer). "
+            + "Default: ${DEFAULT-VALUE}.").build());
+    spec.addOption(OptionSpec.builder(API_VERSION).paramLabel("NN.N").type(String.class)
+        .description("The REST API version, e.g. 62.0. Default: the newest the org lists, asked once and "
+            + "remembered for a day in the user cache folder (XDG_CACHE_HOME or ~/.cache/forceflux).").build());
+    spec.addOption(OptionSpec.builder(PROGRESS).type(Boolean.class).negatable(true)
+        .description("Show a progress bar on stderr. Default: only when stderr is a terminal.").build());
+    ForceFlux.addStandardHelpOptions(spec);
+    command.root = root;
+    command.spec = spec;
+    return spec;
+  }
+
+  /** Takes the parsed values from the spec. */
+  private void read(CommandSpec s) {
+    String text = s.positionalParameters().get(0).getValue();
+    soql = text == null ? "" : text;
+    options.read(s);
+    format = s.findOption(FORMAT).getValue();
+    batchSize = s.findOption(BATCH_SIZE).<Integer>getValue();
+    apiVersion = s.findOption(API_VERSION).getValue();
+    progress = s.findOption(PROGRESS).getValue();
+  }
 
   @Override
   public Integer call() {
     CommandSpec s = Objects.requireNonNull(spec);
     ForceFlux r = Objects.requireNonNull(root);
+    read(s);
     if (soql.isBlank()) {
       throw new ParameterException(s.commandLine(), "SOQL must not be empty");
     }

@@ -83,6 +83,13 @@ class ForceFluxTests {
     assertThat(unknown.err()).contains("'--acounts'", "Possible solutions: --accounts");
     assertThat(badNumber.exitCode()).isEqualTo(2);
     assertThat(badNumber.err()).contains("--port", "'eighty'");
+    // query's model is declared in code: the same checks as the annotated commands.
+    Cli.Run noSoql = Cli.run("query");
+    Cli.Run badFormat = Cli.run("query", "--format", "xml", "SELECT Id FROM Account");
+    assertThat(noSoql.exitCode()).isEqualTo(2);
+    assertThat(noSoql.err()).contains("Missing required parameter: 'SOQL'");
+    assertThat(badFormat.exitCode()).isEqualTo(2);
+    assertThat(badFormat.err()).contains("'--format'", "'xml'");
   }
 
   @Test
