@@ -423,6 +423,10 @@ public interface SalesforceClient {
      * next page request then overlaps the emission of a whole page). {@code request(1)} on a fresh query costs one
      * page either way. Default 1; range 0..16.
      *
+     * <p>Fetching a parent page invalidates the cursors of the child subqueries in the page before it: a caller
+     * that follows a child result's own {@code nextRecordsUrl} needs 0, so that the next parent page is requested
+     * only once the records before it have been taken.
+     *
      * @throws IllegalArgumentException if out of range
      */
     public Builder pagePrefetch(int pagePrefetch) {
