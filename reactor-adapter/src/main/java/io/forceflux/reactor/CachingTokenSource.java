@@ -71,6 +71,11 @@ public final class CachingTokenSource implements TokenSource {
   private final AtomicReference<State> state;
   private final Mono<AccessToken> lazy = new TokenMono();
 
+  /** How this source refreshes (for tests in this package). */
+  Refresher refresher() {
+    return refresher;
+  }
+
   private CachingTokenSource(Builder b, Refresher refresher) {
     this.scheduler = b.scheduler;
     this.clock = b.clock != null ? b.clock : new SchedulerClock(b.scheduler);

@@ -476,6 +476,14 @@ final class SharedRefresher implements Refresher {
   }
 
   /**
+   * Whether the store holds everything this process knows (nothing to restore or publish), as of a fresh read.
+   * For tests that must tell a fleet still reconciling after a store outage from one sharing again.
+   */
+  Mono<Boolean> reconciled() {
+    return guard(store.read(credential)).map(entry -> !reconcileNeeded(entry)).onErrorReturn(false);
+  }
+
+  /**
    * After a store failure or a (re)connect, polls the store until it answers, then reconciles: a Redis that
    * restarted without its data gets the newest refresh token back even if this source needs no refresh; a token
    * rotated here while the store was unreachable is published. Bounded by the wait bound (unless this process
