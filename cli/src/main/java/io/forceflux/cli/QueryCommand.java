@@ -58,8 +58,8 @@ final class QueryCommand implements Callable<Integer> {
         "Streams a SOQL query to stdout in constant memory, without 'attributes'.",
         "Sessions that die mid-stream are refreshed and the page replayed.",
         "Credentials from SF_* variables (see 'forceflux --help'), or --sim.");
-    spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").required(true).paramLabel("SOQL").type(String.class)
-        .description("The query, e.g. \"SELECT Id, Name FROM Account\".").build());
+    spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").required(true).paramLabel("SOQL")
+        .type(String.class).description("The query, e.g. \"SELECT Id, Name FROM Account\".").build());
     QueryOptions.declare(spec);
     spec.addOption(OptionSpec.builder(FORMAT).paramLabel("FORMAT").type(RecordWriter.Format.class)
         .defaultValue("ndjson").completionCandidates(new RecordWriter.Format.Names())
